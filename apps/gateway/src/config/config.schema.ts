@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** Pino's levels, plus `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Algorithms the gateway accepts; `none` is never among them. */
+export const SECRET_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+export const KEY_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
+
+/** Shortest HS* secret accepted: 256 bits, as RFC 7518 §3.2 asks for HS256. */
+export const MIN_SECRET_LENGTH = 32;
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, { message: `expected an integer from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { message: `expected an integer from ${min} to ${max}` }).max(max, { message: `expected an integer from ${min} to ${max}` }));
+
+const boolean = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0'].includes(v), { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1');
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), {
+    message: 'expected an absolute http:// or https:// URL',
+  });
+
+const list = z
+  .string()
+  .transform((v) => v.split(',').map((item) => item.trim()).filter((item) => item !== ''));
+
+const DAY_MS = 86_400_000;
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * The environment variables the gateway reads, each with its default.
+ * Keep in step with docs/configuration.md.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: integer(0, 65_535).default(8080),
+  PUBLIC_URL: httpUrl.optional(),
+  TRUST_PROXY: boolean.default(false),
+  JWT_SECRET: z
+    .string()
+    .min(MIN_SECRET_LENGTH, { message: `expected at least ${MIN_SECRET_LENGTH} characters` })
+    .optional(),
+  JWT_JWKS_URL: httpUrl.optional(),
+  JWT_ALGORITHMS: list.optional(),
+  JWT_ISSUER: z.string().trim().min(1).optional(),
+  JWT_AUDIENCE: z.string().trim().min(1).optional(),
+  JWT_USER_CLAIM: z.string().trim().min(1, { message: 'expected a claim name' }).default('sub'),
+  ALLOWED_ORIGINS: list.optional(),
+  MAX_CONNECTIONS_PER_USER: integer(1, 10_000).default(5),
+  CONNECTION_POLICY: z
+    .enum(['reject', 'evict-oldest'], { message: 'expected reject or evict-oldest' })
+    .default('reject'),
+  MAX_CONNECTIONS: integer(0, 10_000_000).default(0),
+  HANDSHAKE_RATE_PER_IP: integer(1, 1_000_000).default(50),
+  RATE_LIMIT_MESSAGES: integer(1, 1_000_000).default(60),
+  RATE_LIMIT_INTERVAL_MS: integer(1, DAY_MS).default(10_000),
+  RATE_LIMIT_BURST: integer(1, 1_000_000).default(60),
+  MAX_MESSAGE_BYTES: integer(64, 16 * 1024 * 1024).default(65_536),
+  HEARTBEAT_MS: integer(50, 600_000).default(25_000),
+  MAX_BUFFERED_BYTES: integer(1024, 1024 * 1024 * 1024).default(1_048_576),
+  TICKET_TTL_MS: integer(1_000, 3_600_000).default(30_000),
+  DRAIN_TIMEOUT_MS: integer(0, MAX_TIMER_MS).default(30_000),
+  DRAIN_SPREAD_MS: integer(0, 600_000).default(5_000),
+  AUTH_QUERY_TOKEN: boolean.default(false),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+/** The environment after parsing, before cross-field checks. */
+export type ParsedEnv = z.infer<typeof envSchema>;

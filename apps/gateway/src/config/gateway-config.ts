@@ -1,0 +1,36 @@
+import type { Limits } from '@switchboard/protocol';
+import type { LOG_LEVELS } from './config.schema.js';
+
+/** How the gateway verifies JWTs. `development` signs its own with a random secret. */
+export type JwtSettings =
+  | { mode: 'secret'; secret: string; algorithms: string[]; issuer?: string; audience?: string; userClaim: string }
+  | { mode: 'jwks'; jwksUrl: string; algorithms: string[]; issuer?: string; audience?: string; userClaim: string }
+  | { mode: 'development'; secret: string; algorithms: ['HS256']; issuer?: string; audience?: string; userClaim: string };
+
+/** What the gateway does when a user opens one connection more than allowed. */
+export type ConnectionPolicy = 'reject' | 'evict-oldest';
+
+/** The gateway's whole configuration, validated. Built once at start by `loadConfig`. */
+export interface GatewayConfig {
+  production: boolean;
+  port: number;
+  publicUrl?: string;
+  trustProxy: boolean;
+  jwt: JwtSettings;
+  /** Origin allowlist entries; `['*']` allows any origin. */
+  allowedOrigins: string[];
+  limits: Limits;
+  connectionPolicy: ConnectionPolicy;
+  /** Connections this node accepts at most; 0 means no cap. */
+  maxConnections: number;
+  handshakeRatePerIp: number;
+  maxBufferedBytes: number;
+  ticketTtlMs: number;
+  drainTimeoutMs: number;
+  drainSpreadMs: number;
+  authQueryToken: boolean;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** Nest injection token of the {@link GatewayConfig}. */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

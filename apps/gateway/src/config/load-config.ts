@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { envSchema, KEY_ALGORITHMS, SECRET_ALGORITHMS, type ParsedEnv } from './config.schema.js';
+import type { GatewayConfig, JwtSettings } from './gateway-config.js';
+import { parseOriginEntry } from './origin-entry.js';
+
+/** Every problem found in the environment, one line per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the gateway's environment variables.
+ * @throws {ConfigError} naming each bad variable and what it expects.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name}: ${issue.message} (got ${JSON.stringify(present[name])})`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === 'production';
+  const jwt = jwtSettings(e, production, problems);
+  const allowedOrigins = origins(e, production, jwt.mode === 'development', problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    production,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    trustProxy: e.TRUST_PROXY,
+    jwt,
+    allowedOrigins,
+    limits: {
+      maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
+      rateLimit: {
+        messages: e.RATE_LIMIT_MESSAGES,
+        intervalMs: e.RATE_LIMIT_INTERVAL_MS,
+        burst: e.RATE_LIMIT_BURST,
+      },
+      maxMessageBytes: e.MAX_MESSAGE_BYTES,
+      heartbeatMs: e.HEARTBEAT_MS,
+    },
+    connectionPolicy: e.CONNECTION_POLICY,
+    maxConnections: e.MAX_CONNECTIONS,
+    handshakeRatePerIp: e.HANDSHAKE_RATE_PER_IP,
+    maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+    ticketTtlMs: e.TICKET_TTL_MS,
+    drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
+    drainSpreadMs: e.DRAIN_SPREAD_MS,
+    authQueryToken: e.AUTH_QUERY_TOKEN,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function jwtSettings(e: ParsedEnv, production: boolean, problems: string[]): JwtSettings {
+  const common = { issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, userClaim: e.JWT_USER_CLAIM };
+  if (e.JWT_SECRET && e.JWT_JWKS_URL) {
+    problems.push('JWT_SECRET, JWT_JWKS_URL: expected one of the two, not both');
+  }
+  if (e.JWT_JWKS_URL) {
+    const algorithms = e.JWT_ALGORITHMS ?? ['RS256', 'ES256'];
+    checkAlgorithms(algorithms, KEY_ALGORITHMS, 'with JWT_JWKS_URL', problems);
+    return { mode: 'jwks', jwksUrl: e.JWT_JWKS_URL, algorithms, ...common };
+  }
+  if (e.JWT_SECRET) {
+    const algorithms = e.JWT_ALGORITHMS ?? ['HS256'];
+    checkAlgorithms(algorithms, SECRET_ALGORITHMS, 'with JWT_SECRET', problems);
+    return { mode: 'secret', secret: e.JWT_SECRET, algorithms, ...common };
+  }
+  if (production) {
+    problems.push(
+      'JWT_SECRET or JWT_JWKS_URL: one is required when NODE_ENV=production (development mode issues its own tokens and is refused in production)',
+    );
+  }
+  if (e.JWT_ALGORITHMS) problems.push('JWT_ALGORITHMS: set JWT_SECRET or JWT_JWKS_URL too');
+  return { mode: 'development', secret: randomBytes(32).toString('base64url'), algorithms: ['HS256'], ...common };
+}
+
+function checkAlgorithms(
+  algorithms: string[],
+  allowed: readonly string[],
+  context: string,
+  problems: string[],
+): void {
+  const bad = algorithms.filter((alg) => !allowed.includes(alg));
+  if (algorithms.length === 0 || bad.length > 0) {
+    problems.push(
+      `JWT_ALGORITHMS: expected a comma list of ${allowed.join(', ')} ${context} (got ${JSON.stringify(algorithms.join(','))})`,
+    );
+  }
+}
+
+function origins(e: ParsedEnv, production: boolean, development: boolean, problems: string[]): string[] {
+  // Development mode exists to be tried from a local page, so it allows any origin unless told otherwise.
+  const entries = e.ALLOWED_ORIGINS ?? (development ? ['*'] : []);
+  for (const entry of entries) {
+    if (entry === '*') {
+      if (production) problems.push('ALLOWED_ORIGINS: "*" is refused when NODE_ENV=production; list the origins');
+      continue;
+    }
+    const problem = parseOriginEntry(entry).error;
+    if (problem) problems.push(`ALLOWED_ORIGINS: ${problem}`);
+  }
+  return entries;
+}

@@ -1,0 +1,68 @@
+/** What a ticket stands for: the user and the JWT it was issued against. */
+export interface TicketGrant {
+  userId: string;
+  claims: Record<string, unknown>;
+  /** ms since epoch when the JWT behind the ticket expires; the connection ends then. */
+  credentialExpiresAt: number;
+}
+
+/** Holds tickets between `POST /ws/ticket` and the handshake that spends them. */
+export interface TicketStore {
+  /** Keeps `grant` under `ticket` for `ttlMs`. */
+  put(ticket: string, grant: TicketGrant, ttlMs: number): Promise<void>;
+  /** Returns the grant and forgets it, so a ticket works once; null when unknown or expired. */
+  take(ticket: string): Promise<TicketGrant | null>;
+}
+
+/** The outcome of asking for a connection slot. */
+export type SlotResult =
+  | { admitted: true; evicted: string[] }
+  | { admitted: false; held: number };
+
+/** Counts each user's open connections, across every node that shares the engine. */
+export interface ConnectionRegistry {
+  /**
+   * Takes a slot for `connectionId`. When the user already holds `max`, `reject` refuses
+   * and `evict-oldest` frees the oldest slots and names them in `evicted`.
+   */
+  acquire(
+    userId: string,
+    connectionId: string,
+    max: number,
+    policy: 'reject' | 'evict-oldest',
+  ): Promise<SlotResult>;
+  /** Frees the slot; freeing one that is not held does nothing. */
+  release(userId: string, connectionId: string): Promise<void>;
+  /** How many slots the user holds. */
+  count(userId: string): Promise<number>;
+}
+
+/** A token bucket: `capacity` tokens, refilled by `refill` every `intervalMs`. */
+export interface BucketPolicy {
+  capacity: number;
+  refill: number;
+  intervalMs: number;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/** One token bucket per key; every node sharing the engine shares the buckets. */
+export interface RateLimiter {
+  /** Takes one token from `key`'s bucket, or says how long until one is there. */
+  consume(key: string): Promise<RateDecision>;
+}
+
+/** Everything the gateway keeps outside a single connection; swapped whole for Redis. */
+export interface Engine {
+  readonly name: string;
+  readonly tickets: TicketStore;
+  readonly connections: ConnectionRegistry;
+  /** Creates a limiter whose buckets are kept under `namespace`. */
+  rateLimiter(namespace: string, policy: BucketPolicy): RateLimiter;
+  /** True while the engine answers; `/ready` reports it. */
+  isHealthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Nest injection token of the {@link Engine}. */
+export const ENGINE = Symbol('ENGINE');

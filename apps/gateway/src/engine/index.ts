@@ -1,0 +1,13 @@
+export {
+  ENGINE,
+  type BucketPolicy,
+  type ConnectionRegistry,
+  type Engine,
+  type RateDecision,
+  type RateLimiter,
+  type SlotResult,
+  type TicketGrant,
+  type TicketStore,
+} from './engine.interfaces.js';
+export { MemoryEngine } from './memory/index.js';
+export { EngineModule } from './engine.module.js';

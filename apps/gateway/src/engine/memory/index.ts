@@ -1,0 +1,2 @@
+export { MemoryEngine } from './memory-engine.js';
+export { takeToken, fullAfterMs, type BucketState } from './token-bucket.js';

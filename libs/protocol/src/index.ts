@@ -1,0 +1,47 @@
+export { ErrorCode, RECOVERABLE, type HttpErrorBody } from './error-codes.js';
+export {
+  CloseCode,
+  PolicyCloseReason,
+  CLOSE_REACTIONS,
+  type CloseReaction,
+} from './close-codes.js';
+export {
+  PROTOCOL_VERSION,
+  SUBPROTOCOL,
+  WS_PATH,
+  type DiscoveryDocument,
+  type Limits,
+  type RateLimitPolicy,
+  type TicketResponse,
+} from './discovery.js';
+export {
+  CHANNEL_NAME_PATTERN,
+  CLIENT_ENVELOPE_FIELDS,
+  MAX_ID_LENGTH,
+  MAX_TYPE_LENGTH,
+  type ClientEnvelope,
+  type Json,
+  type ServerEnvelope,
+} from './envelope.js';
+export {
+  ClientFrameType,
+  ServerFrameType,
+  type AckFrame,
+  type ApplicationFrame,
+  type AuthFrame,
+  type ClientFrame,
+  type ErrorFrame,
+  type ErrorPayload,
+  type MessageFrame,
+  type PingFrame,
+  type PongFrame,
+  type PublishFrame,
+  type ReconnectFrame,
+  type ReconnectPayload,
+  type ServerFrame,
+  type SubscribeFrame,
+  type UnsubscribeFrame,
+  type WelcomeFrame,
+  type WelcomePayload,
+} from './frames.js';
+export { parseClientFrame, type ParseFailure, type ParseResult } from './parse.js';
