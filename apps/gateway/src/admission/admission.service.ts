@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
+import { SUBPROTOCOL } from '@switchboard/protocol';
+import { CredentialError, TicketService, TokenVerifier, type Identity } from '../auth/index.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
+import { ConnectionManager } from '../connections/index.js';
+import { ENGINE, type Engine, type RateLimiter } from '../engine/index.js';
+import { GatewayLifecycle } from '../lifecycle/index.js';
+import { OriginPolicy } from '../origins/index.js';
+import type { Admission, AdmissionResult, Rejection } from './admission.types.js';
+import { clientAddress } from './client-address.js';
+import { findCredential } from './credentials.js';
+
+/** What a draining or starting node tells clients to wait before they retry. */
+const UNAVAILABLE_RETRY_SECONDS = 5;
+
+const reject = (rejection: Rejection): AdmissionResult => ({ admitted: false, rejection });
+
+/**
+ * Every check a handshake must pass before the upgrade, cheapest first (protocol §3).
+ * A handshake that passes holds a connection slot until it is opened or abandoned.
+ */
+@Injectable()
+export class AdmissionService {
+  private readonly handshakeLimiter: RateLimiter;
+  /** Handshakes admitted but not yet opened, so the global cap counts them. */
+  private pending = 0;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(ENGINE) private readonly engine: Engine,
+    private readonly lifecycle: GatewayLifecycle,
+    private readonly origins: OriginPolicy,
+    private readonly tickets: TicketService,
+    private readonly verifier: TokenVerifier,
+    private readonly connections: ConnectionManager,
+  ) {
+    const perSecond = config.handshakeRatePerIp;
+    this.handshakeLimiter = engine.rateLimiter('handshake-ip', { capacity: perSecond, refill: perSecond, intervalMs: 1_000 });
+  }
+
+  async admit(request: IncomingMessage): Promise<AdmissionResult> {
+    const offered = request.headers['sec-websocket-protocol'];
+    if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) {
+      return reject({ status: 400, code: 'BAD_REQUEST', message: `unsupported subprotocol; offer ${SUBPROTOCOL}` });
+    }
+    if (!this.lifecycle.accepting) {
+      return reject({ status: 503, code: 'UNAVAILABLE', message: 'gateway is not accepting connections', retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS });
+    }
+    const origin = request.headers.origin;
+    if (!this.origins.allows(origin)) {
+      return reject({ status: 403, code: 'ORIGIN_NOT_ALLOWED', message: `origin ${origin} is not allowed` });
+    }
+    const rate = await this.handshakeLimiter.consume(clientAddress(request, this.config.trustProxy));
+    if (!rate.allowed) {
+      return reject({ status: 429, code: 'RATE_LIMITED', message: 'too many handshakes from this address', retryAfterSeconds: Math.ceil(rate.retryAfterMs / 1000) });
+    }
+    const identity = await this.authenticate(request);
+    if ('status' in identity) return reject(identity);
+    return this.takeSlot(identity);
+  }
+
+  /** Called once the admitted socket is open, or with `failed` when the upgrade did not finish. */
+  settle(admission: Admission, failed: boolean): void {
+    this.pending--;
+    if (failed) void this.engine.connections.release(admission.identity.userId, admission.connectionId);
+  }
+
+  private async authenticate(request: IncomingMessage): Promise<Identity | Rejection> {
+    const credential = findCredential(request);
+    const unauthorized = (message: string): Rejection => ({ status: 401, code: 'UNAUTHORIZED', message });
+    try {
+      switch (credential.kind) {
+        case 'ticket':
+          return (await this.tickets.redeem(credential.value)) ?? unauthorized('ticket is unknown, expired or already used');
+        case 'header':
+          return await this.verifier.verify(credential.value);
+        case 'query':
+          if (!this.config.authQueryToken) return unauthorized('access_token in the URL is disabled; use a ticket');
+          return await this.verifier.verify(credential.value);
+        case 'none':
+          return unauthorized('credentials missing: pass ?ticket= or Authorization: Bearer <JWT>');
+      }
+    } catch (error) {
+      if (error instanceof CredentialError) return unauthorized(`invalid token: ${error.message}`);
+      throw error;
+    }
+  }
+
+  private async takeSlot(identity: Identity): Promise<AdmissionResult> {
+    const { maxConnectionsPerUser } = this.config.limits;
+    const policy = this.config.connectionPolicy;
+    const tooMany: Rejection = {
+      status: 429,
+      code: 'TOO_MANY_CONNECTIONS',
+      message: `user already holds ${maxConnectionsPerUser} connections`,
+    };
+    if (policy === 'reject' && (await this.engine.connections.count(identity.userId)) >= maxConnectionsPerUser) {
+      return reject(tooMany);
+    }
+    if (this.config.maxConnections > 0 && this.connections.size + this.pending >= this.config.maxConnections) {
+      return reject({ status: 503, code: 'OVERLOADED', message: 'gateway is at its connection cap', retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS });
+    }
+    const connectionId = randomUUID();
+    const slot = await this.engine.connections.acquire(identity.userId, connectionId, maxConnectionsPerUser, policy);
+    if (!slot.admitted) return reject(tooMany);
+    this.connections.evict(slot.evicted);
+    this.pending++;
+    return { admitted: true, admission: { connectionId, identity } };
+  }
+}

@@ -1,0 +1,11 @@
+import type { IncomingMessage } from 'node:http';
+
+/** The client's IP: the socket's peer, or the first `X-Forwarded-For` hop behind a trusted proxy. */
+export function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const header = request.headers['x-forwarded-for'];
+    const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return request.socket.remoteAddress ?? 'unknown';
+}

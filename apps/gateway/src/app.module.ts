@@ -1,0 +1,39 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from './auth/index.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config/index.js';
+import { ConnectionsModule } from './connections/index.js';
+import { DiscoveryModule } from './discovery/index.js';
+import { DrainModule } from './drain/index.js';
+import { EngineModule } from './engine/index.js';
+import { HealthModule } from './health/index.js';
+import { LifecycleModule } from './lifecycle/index.js';
+import { LoggingModule } from './logging/index.js';
+import { MessagingModule } from './messaging/index.js';
+import { MetricsModule } from './metrics/index.js';
+import { OriginsModule } from './origins/index.js';
+
+/** The whole gateway, built from a validated configuration. */
+@Global()
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggingModule.forRoot(config),
+        EngineModule,
+        MetricsModule,
+        LifecycleModule,
+        OriginsModule,
+        AuthModule.forRoot({ development: config.jwt.mode === 'development' }),
+        ConnectionsModule,
+        MessagingModule,
+        DiscoveryModule,
+        HealthModule,
+        DrainModule,
+      ],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
+      exports: [GATEWAY_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export { AuthModule } from './auth.module.js';
+export { TokenVerifier } from './token-verifier.service.js';
+export { TicketService } from './ticket.service.js';
+export { CredentialError, type Identity } from './identity.js';

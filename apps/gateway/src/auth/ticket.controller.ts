@@ -1,0 +1,27 @@
+import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import type { TicketResponse } from '@switchboard/protocol';
+import type { Request } from 'express';
+import { OriginGuard } from '../origins/index.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
+import { publicUrls } from '../http/index.js';
+import type { Identity } from './identity.js';
+import { TicketService } from './ticket.service.js';
+
+/** `POST /ws/ticket`: trades a JWT for a single-use ticket a browser can put in the URL. */
+@Controller('ws')
+export class TicketController {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly tickets: TicketService,
+  ) {}
+
+  @Post('ticket')
+  @HttpCode(201)
+  @UseGuards(OriginGuard, AuthGuard('jwt'))
+  async issue(@Req() request: Request & { user: Identity }): Promise<TicketResponse> {
+    const { ticket, expiresAt } = await this.tickets.issue(request.user);
+    const url = `${publicUrls(this.config, request).ws}?ticket=${encodeURIComponent(ticket)}`;
+    return { ticket, expiresAt, url };
+  }
+}

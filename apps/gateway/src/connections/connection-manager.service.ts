@@ -1,0 +1,114 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { CloseCode } from '@switchboard/protocol';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { WebSocket } from 'ws';
+import type { Identity } from '../auth/index.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
+import { ENGINE, type Engine } from '../engine/index.js';
+import { MetricsService } from '../metrics/index.js';
+import { Connection } from './connection.js';
+
+/**
+ * The connections open on this node: registers and releases them, runs the heartbeat,
+ * and closes them for expiry, eviction and drain.
+ */
+@Injectable()
+export class ConnectionManager implements OnModuleDestroy {
+  private readonly byId = new Map<string, Connection>();
+  private readonly bySocket = new WeakMap<WebSocket, Connection>();
+  private readonly emptyWaiters = new Set<() => void>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(ENGINE) private readonly engine: Engine,
+    private readonly metrics: MetricsService,
+    @InjectPinoLogger('connections') private readonly log: PinoLogger,
+  ) {
+    this.heartbeat = setInterval(() => this.beat(), config.limits.heartbeatMs);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Registers an upgraded socket; its slot in the engine was taken at admission. */
+  open(socket: WebSocket, connectionId: string, identity: Identity): Connection {
+    const connection = new Connection(connectionId, socket, identity, {
+      maxBufferedBytes: this.config.maxBufferedBytes,
+      onFrameSent: (type) => this.metrics.framesOut.inc({ type }),
+      onCredentialExpired: (expired) => {
+        this.log.info({ connectionId: expired.id, userId: expired.userId }, 'credential expired');
+        expired.close(CloseCode.CREDENTIAL_EXPIRED, 'credential expired');
+      },
+    });
+    socket.on('pong', () => {
+      connection.alive = true;
+    });
+    this.byId.set(connectionId, connection);
+    this.bySocket.set(socket, connection);
+    this.metrics.activeConnections.set(this.byId.size);
+    this.log.info({ connectionId, userId: identity.userId }, 'connection opened');
+    return connection;
+  }
+
+  find(socket: WebSocket): Connection | undefined {
+    return this.bySocket.get(socket);
+  }
+
+  /** Forgets a closed socket and frees its slot. */
+  async closed(socket: WebSocket, code: number): Promise<void> {
+    const connection = this.bySocket.get(socket);
+    if (!connection || connection.state === 'closed') return;
+    connection.markClosed();
+    this.byId.delete(connection.id);
+    this.metrics.activeConnections.set(this.byId.size);
+    this.metrics.disconnections.inc({ code: String(code) });
+    this.log.info({ connectionId: connection.id, userId: connection.userId, code }, 'connection closed');
+    if (this.byId.size === 0) for (const wake of this.emptyWaiters) wake();
+    await this.engine.connections.release(connection.userId, connection.id);
+  }
+
+  /** Closes 4008 the connections a newer one of the same user displaced (`evict-oldest`). */
+  evict(connectionIds: string[]): void {
+    for (const id of connectionIds) {
+      this.byId.get(id)?.close(CloseCode.EVICTED, 'evicted by a newer connection');
+    }
+  }
+
+  all(): Connection[] {
+    return [...this.byId.values()];
+  }
+
+  /** Resolves once no connection is open, or after `timeoutMs`; true when all closed. */
+  whenEmpty(timeoutMs: number): Promise<boolean> {
+    if (this.byId.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (empty: boolean) => {
+        clearTimeout(timer);
+        this.emptyWaiters.delete(wake);
+        resolve(empty);
+      };
+      const wake = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.emptyWaiters.add(wake);
+    });
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+  }
+
+  /** Terminates connections that did not answer the last ping, then pings the rest. */
+  private beat(): void {
+    for (const connection of this.byId.values()) {
+      if (!connection.alive) {
+        this.log.info({ connectionId: connection.id, userId: connection.userId }, 'heartbeat missed; terminating');
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { randomInt } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { CloseCode } from '@switchboard/protocol';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
+import { ConnectionManager } from '../connections/index.js';
+import { GatewayLifecycle } from '../lifecycle/index.js';
+
+/**
+ * Graceful shutdown (SIGTERM/SIGINT): stop admitting, ask every client to come back
+ * after a random delay so they do not all return at once, close them 1012, and wait
+ * for them to go, at most `DRAIN_TIMEOUT_MS`.
+ */
+@Injectable()
+export class DrainService {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly lifecycle: GatewayLifecycle,
+    private readonly connections: ConnectionManager,
+    @InjectPinoLogger('drain') private readonly log: PinoLogger,
+  ) {}
+
+  async drain(): Promise<void> {
+    this.lifecycle.dispatch('drain');
+    const open = this.connections.all();
+    this.log.info({ connections: open.length, timeoutMs: this.config.drainTimeoutMs }, 'draining');
+    for (const connection of open) {
+      connection.send({
+        type: 'reconnect',
+        payload: { afterMs: randomInt(0, this.config.drainSpreadMs + 1), reason: 'service restart' },
+      });
+      connection.close(CloseCode.SERVICE_RESTART, 'service restart');
+    }
+    const allClosed = await this.connections.whenEmpty(this.config.drainTimeoutMs);
+    if (!allClosed) {
+      this.log.warn({ connections: this.connections.size }, 'drain timed out; terminating the rest');
+      for (const connection of this.connections.all()) connection.socket.terminate();
+    }
+    this.lifecycle.dispatch('drained');
+    this.log.info('drained');
+  }
+}

@@ -1,0 +1,2 @@
+export { DrainModule } from './drain.module.js';
+export { DrainService } from './drain.service.js';

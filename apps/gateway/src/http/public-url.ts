@@ -1,0 +1,27 @@
+import type { IncomingMessage } from 'node:http';
+import { WS_PATH } from '@switchboard/protocol';
+import type { GatewayConfig } from '../config/index.js';
+
+/** The gateway's absolute URLs: from `PUBLIC_URL`, or else from the request (protocol §8). */
+export interface PublicUrls {
+  http: string;
+  ws: string;
+}
+
+export function publicUrls(config: GatewayConfig, request: IncomingMessage): PublicUrls {
+  const http = config.publicUrl ?? fromRequest(config, request);
+  return { http, ws: http.replace(/^http/, 'ws') + WS_PATH };
+}
+
+function fromRequest(config: GatewayConfig, request: IncomingMessage): string {
+  const forwarded = config.trustProxy ? firstValue(request.headers['x-forwarded-proto']) : undefined;
+  const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
+  const scheme = forwarded === 'https' || forwarded === 'http' ? forwarded : encrypted ? 'https' : 'http';
+  const host = (config.trustProxy ? firstValue(request.headers['x-forwarded-host']) : undefined) ?? request.headers.host;
+  return `${scheme}://${host ?? `localhost:${config.port}`}`;
+}
+
+function firstValue(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value?.split(',')[0]?.trim() || undefined;
+}

@@ -1,0 +1,2 @@
+export { LoggingModule } from './logging.module.js';
+export { pathOnly, REDACTED_PATHS } from './logger-params.js';

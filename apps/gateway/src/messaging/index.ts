@@ -1,0 +1,3 @@
+export { MessagingModule } from './messaging.module.js';
+export { SwitchboardWsAdapter } from './switchboard-ws.adapter.js';
+export { FrameError, errorFrame } from './frame-error.js';

@@ -1,0 +1,69 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { INestApplication, WsMessageHandler } from '@nestjs/common';
+import { AbstractWsAdapter } from '@nestjs/websockets';
+import { SUBPROTOCOL, type ClientFrame } from '@switchboard/protocol';
+import { type Observable } from 'rxjs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { writeRejection } from '../admission/index.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
+import type { OutgoingFrame } from '../connections/index.js';
+import { InboundFrames } from './inbound-frames.service.js';
+import { UpgradeHandler } from './upgrade-handler.service.js';
+
+/**
+ * Nest's stock `WsAdapter` speaks `{event,data}` and drops bad frames silently. This one
+ * speaks the Switchboard envelope: admission before the upgrade, the frame `type` picks
+ * the `@SubscribeMessage` handler, and every bad frame gets a typed `error`.
+ */
+export class SwitchboardWsAdapter extends AbstractWsAdapter {
+  private readonly config: GatewayConfig;
+  private readonly upgrades: UpgradeHandler;
+  private readonly inbound: InboundFrames;
+
+  constructor(app: INestApplication) {
+    super(app);
+    this.config = app.get(GATEWAY_CONFIG);
+    this.upgrades = app.get(UpgradeHandler);
+    this.inbound = app.get(InboundFrames);
+  }
+
+  create(_port: number, options: { path: string }): WebSocketServer {
+    const server = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.config.limits.maxMessageBytes,
+      perMessageDeflate: false,
+      handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+    this.httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const { pathname } = new URL(request.url ?? '/', 'http://gateway');
+      if (pathname !== options.path) {
+        writeRejection(socket, { status: 404, code: 'NOT_FOUND', message: `no WebSocket endpoint at ${pathname}` });
+        return;
+      }
+      void this.upgrades.handle(server, request, socket, head);
+    });
+    return server;
+  }
+
+  override bindClientDisconnect(client: WebSocket, callback: (code: number) => void): void {
+    client.once('close', callback);
+  }
+
+  bindMessageHandlers(
+    client: WebSocket,
+    handlers: WsMessageHandler[],
+    transform: (data: unknown) => Observable<OutgoingFrame | undefined>,
+  ): void {
+    const routes = new Map(handlers.map((handler) => [handler.message, handler]));
+    this.inbound.attach(client, (frame: ClientFrame) => {
+      const route = routes.get(frame.type);
+      return route && transform(route.callback(frame, frame.type));
+    });
+  }
+
+  override async close(server: WebSocketServer): Promise<void> {
+    for (const client of server.clients) client.terminate();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
