@@ -1,59 +1,6 @@
-import 'reflect-metadata';
-import type { AddressInfo } from 'node:net';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger, PinoLogger } from 'nestjs-pino';
-import { AppModule } from './app.module.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/index.js';
-import { HttpErrorFilter } from './http/index.js';
-import { DrainService } from './drain/index.js';
-import { GatewayLifecycle } from './lifecycle/index.js';
-import { SwitchboardWsAdapter } from './messaging/index.js';
-import { OriginPolicy } from './origins/index.js';
-import { devModeBanner } from './dev-mode-banner.js';
 
-async function bootstrap(config: GatewayConfig): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
-  app.disable('x-powered-by');
-  if (config.trustProxy) app.set('trust proxy', true);
-  app.useGlobalFilters(new HttpErrorFilter());
-  const origins = app.get(OriginPolicy);
-  app.enableCors({ origin: (origin, allow) => allow(null, origins.allows(origin)), maxAge: 600 });
-  app.useWebSocketAdapter(new SwitchboardWsAdapter(app));
-
-  await app.listen(config.port);
-  app.get(GatewayLifecycle).dispatch('listening');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const log = await app.resolve(PinoLogger);
-  log.setContext('main');
-  log.info({ port, engine: 'memory', jwt: config.jwt.mode }, 'gateway listening');
-  if (config.jwt.mode === 'development') {
-    log.warn('DEVELOPMENT MODE: no JWT_SECRET or JWT_JWKS_URL set; tokens come from POST /dev/token');
-    process.stderr.write(devModeBanner(port));
-  }
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    app
-      .get(DrainService)
-      .drain()
-      .then(() => app.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          log.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-}
-
+// Configuration is checked before NestJS is even loaded, so a bad variable fails at once.
 let config: GatewayConfig;
 try {
   config = loadConfig(process.env);
@@ -62,6 +9,7 @@ try {
   process.stderr.write(`switchboard gateway: ${error.message}\nSee docs/configuration.md.\n`);
   process.exit(1);
 }
+const { bootstrap } = await import('./bootstrap.js');
 bootstrap(config).catch((error: unknown) => {
   process.stderr.write(`switchboard gateway failed to start: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);

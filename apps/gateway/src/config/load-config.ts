@@ -3,6 +3,9 @@ import { envSchema, KEY_ALGORITHMS, SECRET_ALGORITHMS, type ParsedEnv } from './
 import type { GatewayConfig, JwtSettings } from './gateway-config.js';
 import { parseOriginEntry } from './origin-entry.js';
 
+/** Variables whose values are secrets: error messages never repeat them. */
+const SECRET_VARIABLES = new Set(['JWT_SECRET']);
+
 /** Every problem found in the environment, one line per variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -24,7 +27,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0]);
-        return `${name}: ${issue.message} (got ${JSON.stringify(present[name])})`;
+        const got = SECRET_VARIABLES.has(name) ? 'value hidden' : `got ${JSON.stringify(present[name])}`;
+        return `${name}: ${issue.message} (${got})`;
       }),
     );
   }

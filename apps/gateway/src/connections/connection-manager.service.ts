@@ -41,6 +41,12 @@ export class ConnectionManager implements OnModuleDestroy {
         this.log.info({ connectionId: expired.id, userId: expired.userId }, 'credential expired');
         expired.close(CloseCode.CREDENTIAL_EXPIRED, 'credential expired');
       },
+      onBackpressure: (slow) => {
+        this.log.warn(
+          { connectionId: slow.id, userId: slow.userId, bufferedBytes: slow.socket.bufferedAmount },
+          'closing for backpressure',
+        );
+      },
     });
     socket.on('pong', () => {
       connection.alive = true;

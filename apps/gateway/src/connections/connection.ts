@@ -14,6 +14,7 @@ export interface ConnectionHooks {
   maxBufferedBytes: number;
   onFrameSent(type: string): void;
   onCredentialExpired(connection: Connection): void;
+  onBackpressure(connection: Connection): void;
 }
 
 /** One open WebSocket with the identity it proved, on this node. */
@@ -58,6 +59,7 @@ export class Connection {
     this.socket.send(JSON.stringify({ ...frame, ts: Date.now() }));
     this.hooks.onFrameSent(frame.type);
     if (this.socket.bufferedAmount > this.hooks.maxBufferedBytes) {
+      this.hooks.onBackpressure(this);
       this.close(CloseCode.POLICY, PolicyCloseReason.BACKPRESSURE);
       return false;
     }
