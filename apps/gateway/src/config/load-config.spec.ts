@@ -1,0 +1,63 @@
+import { ConfigError, loadConfig } from './load-config.js';
+
+const SECRET = 'x'.repeat(32);
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({ JWT_SECRET: SECRET });
+    expect(config).toMatchObject({
+      production: false,
+      port: 8080,
+      trustProxy: false,
+      jwt: { mode: 'secret', algorithms: ['HS256'], userClaim: 'sub' },
+      allowedOrigins: [],
+      limits: {
+        maxConnectionsPerUser: 5,
+        rateLimit: { messages: 60, intervalMs: 10_000, burst: 60 },
+        maxMessageBytes: 65_536,
+        heartbeatMs: 25_000,
+      },
+      connectionPolicy: 'reject',
+      maxConnections: 0,
+      handshakeRatePerIp: 50,
+      maxBufferedBytes: 1_048_576,
+      ticketTtlMs: 30_000,
+      drainTimeoutMs: 30_000,
+      drainSpreadMs: 5_000,
+      authQueryToken: false,
+      logLevel: 'info',
+    });
+    expect(config.publicUrl).toBeUndefined();
+  });
+
+  it('defaults JWKS algorithms to RS256 and ES256', () => {
+    expect(loadConfig({ JWT_JWKS_URL: 'https://id.example.com/jwks.json' }).jwt).toMatchObject({
+      mode: 'jwks',
+      algorithms: ['RS256', 'ES256'],
+    });
+  });
+
+  it('runs development mode without JWT configuration, allowing any origin unless told otherwise', () => {
+    const config = loadConfig({});
+    expect(config.jwt.mode).toBe('development');
+    expect(config.allowedOrigins).toEqual(['*']);
+    expect(loadConfig({ ALLOWED_ORIGINS: 'http://localhost:5173' }).allowedOrigins).toEqual(['http://localhost:5173']);
+  });
+
+  it('refuses development mode in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+  });
+
+  it('collects every problem', () => {
+    try {
+      loadConfig({ PORT: 'x', HEARTBEAT_MS: '1' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect((error as ConfigError).problems).toHaveLength(2);
+    }
+  });
+
+  it('trims the trailing slash of PUBLIC_URL', () => {
+    expect(loadConfig({ JWT_SECRET: SECRET, PUBLIC_URL: 'https://gw.example.com/' }).publicUrl).toBe('https://gw.example.com');
+  });
+});

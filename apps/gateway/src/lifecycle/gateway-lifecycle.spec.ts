@@ -1,0 +1,35 @@
+import { GATEWAY_TRANSITIONS, GatewayLifecycle, type GatewayEvent, type GatewayState } from './gateway-lifecycle.js';
+import { IllegalTransitionError } from './state-machine.js';
+
+const states = Object.keys(GATEWAY_TRANSITIONS) as GatewayState[];
+const events: GatewayEvent[] = ['listening', 'drain', 'drained'];
+
+/** Drives a fresh lifecycle into `state` through the table's own edges. */
+function lifecycleIn(state: GatewayState): GatewayLifecycle {
+  const lifecycle = new GatewayLifecycle();
+  const path: Record<GatewayState, GatewayEvent[]> = {
+    starting: [],
+    ready: ['listening'],
+    draining: ['listening', 'drain'],
+    stopped: ['listening', 'drain', 'drained'],
+  };
+  for (const event of path[state]) lifecycle.dispatch(event);
+  return lifecycle;
+}
+
+describe('GatewayLifecycle', () => {
+  for (const from of states) {
+    for (const event of events) {
+      const to = GATEWAY_TRANSITIONS[from][event];
+      it(`${from} --${event}--> ${to ?? 'throws'}`, () => {
+        const lifecycle = lifecycleIn(from);
+        if (to === undefined) expect(() => lifecycle.dispatch(event)).toThrow(IllegalTransitionError);
+        else expect(lifecycle.dispatch(event)).toBe(to);
+      });
+    }
+  }
+
+  it('accepts connections only while ready', () => {
+    expect(states.filter((s) => lifecycleIn(s).accepting)).toEqual(['ready']);
+  });
+});
