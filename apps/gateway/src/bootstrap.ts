@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import type { GatewayConfig } from './config/index.js';
 import { HttpErrorFilter } from './http/index.js';
 import { DrainService } from './drain/index.js';
+import { ENGINE, type Engine } from './engine/index.js';
 import { GatewayLifecycle } from './lifecycle/index.js';
 import { SwitchboardWsAdapter } from './messaging/index.js';
 import { OriginPolicy } from './origins/index.js';
@@ -28,7 +29,7 @@ export async function bootstrap(config: GatewayConfig): Promise<void> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const log = await app.resolve(PinoLogger);
   log.setContext('main');
-  log.info({ port, engine: 'memory', jwt: config.jwt.mode }, 'gateway listening');
+  log.info({ port, engine: app.get<Engine>(ENGINE).name, jwt: config.jwt.mode }, 'gateway listening');
   if (config.jwt.mode === 'development') {
     log.warn('DEVELOPMENT MODE: no JWT_SECRET or JWT_JWKS_URL set; tokens come from POST /dev/token');
     process.stderr.write(devModeBanner(port));

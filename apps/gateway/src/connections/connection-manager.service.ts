@@ -105,7 +105,10 @@ export class ConnectionManager implements OnModuleDestroy {
     clearInterval(this.heartbeat);
   }
 
-  /** Terminates connections that did not answer the last ping, then pings the rest. */
+  /**
+   * Terminates connections that did not answer the last ping, then pings the rest. A
+   * connection stuck in its closing handshake is not pinged and goes at the next beat.
+   */
   private beat(): void {
     for (const connection of this.byId.values()) {
       if (!connection.alive) {
@@ -114,7 +117,7 @@ export class ConnectionManager implements OnModuleDestroy {
         continue;
       }
       connection.alive = false;
-      connection.socket.ping();
+      if (connection.state === 'open') connection.socket.ping();
     }
   }
 }
