@@ -12,9 +12,8 @@
 #   - an instruction the script does not know makes it fail rather than skip it.
 
 ARG NODE_IMAGE=node:20-slim
-# npm bundled with the node:20 images. Both stages assert it: npm >= 11.6.2 refuses
-# this package-lock.json (it lacks other platforms' optional @swc/core-* and
-# @unrs/resolver-binding-* entries), and the check script installs with this version.
+# npm bundled with the node:20 images. Both stages assert it, and the check script
+# installs with this same version, so the replayed install is the image's install.
 ARG NPM_VERSION=10.8.2
 
 # ---- build: all dependencies, compile protocol lib and gateway -------------------

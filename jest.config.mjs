@@ -1,23 +1,15 @@
 /**
- * One jest run for every package: unit specs beside the code, cross-package
- * tests in test/. ESM throughout, because NestJS 12 ships ESM only.
+ * One jest run for every package: unit specs beside the code, cross-package tests in
+ * test/. ESM throughout, because NestJS 12 ships ESM only. ts-jest only transpiles
+ * (type checking is `npm run typecheck`); it needs TypeScript's compiler API, hence
+ * TypeScript 6.
  */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'es6' },
-  },
-];
-
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.test.json' }],
+  },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -237,18 +237,20 @@ in_rootfs() { # container path -> host path
 }
 step_arg() { BUILD_ARGS+=("$1=$2"); }
 step_env() { STAGE_ENV+=("$1=$2"); }
-step_workdir() { WORKDIR_IN_IMAGE="$1"; mkdir -p "$(in_rootfs "$1")"; }
+step_workdir() { WORKDIR_IN_IMAGE="$1"; [[ "$CHECK_ONLY" == 1 ]] || mkdir -p "$(in_rootfs "$1")"; }
 step_copy() { # from dest src...; sources are paths in the repository
   local from="$1" dest="$2"; shift 2
   local to; to="$(in_rootfs "$dest")"
-  if [[ "$from" == context ]]; then say "COPY $* -> $dest"; else say "COPY --from=$from $* -> $dest"; fi
-  if [[ $# -gt 1 || "$dest" == */ ]]; then mkdir -p "$to"; fi
   local src
   for src in "$@"; do
-    [[ -e "$REPO/$src" ]] || {
-      [[ "$from" == context ]] && fail "COPY source $src is not in the repository"
-      fail "COPY --from=$from source $src is missing: run \`npm run build\` first"
-    }
+    [[ -e "$REPO/$src" ]] && continue
+    [[ "$from" == context ]] && fail "COPY source $src is not in the repository"
+    fail "COPY --from=$from source $src is missing: run \`npm run build\` first"
+  done
+  [[ "$CHECK_ONLY" == 1 ]] && return 0
+  if [[ "$from" == context ]]; then say "COPY $* -> $dest"; else say "COPY --from=$from $* -> $dest"; fi
+  if [[ $# -gt 1 || "$dest" == */ ]]; then mkdir -p "$to"; fi
+  for src in "$@"; do
     if [[ -d "$REPO/$src" ]]; then
       mkdir -p "$to"; cp -R "$REPO/$src/." "$to/"
     elif [[ -d "$to" ]]; then
@@ -259,6 +261,7 @@ step_copy() { # from dest src...; sources are paths in the repository
   done
 }
 step_run() {
+  [[ "$CHECK_ONLY" == 1 ]] && return 0
   say "RUN $1"
   local log="$WORK/run.$RANDOM.log"
   if ! (cd "$(in_rootfs "$WORKDIR_IN_IMAGE")" \
@@ -273,6 +276,12 @@ step_run() {
   [[ -z "$engines" ]] || say "note: npm warns EBADENGINE, lockfile packages whose engines exclude Node $host_node: $engines"
 }
 
+# First pass: every COPY source must exist before anything is installed.
+CHECK_ONLY=1
+# shellcheck disable=SC1091
+source "$WORK/plan.sh"
+CHECK_ONLY=0
+WORKDIR_IN_IMAGE="/"; BUILD_ARGS=(); STAGE_ENV=()
 # shellcheck disable=SC1091
 source "$WORK/plan.sh"
 
