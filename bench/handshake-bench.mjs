@@ -4,6 +4,7 @@
 //        [--ping-conns 500] [--ping-rounds 20] [--warmup 100] [--timeout-s 300]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +15,7 @@ import WebSocket from 'ws';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SUBPROTOCOL = 'switchboard.v1';
 const CONNS_PER_USER = 5;
-const SETTLE_MS = Number(process.env.SETTLE_MS ?? 2_000);
+const SETTLE_MS = 2_000;
 const PING_TIMEOUT_MS = 10_000;
 
 const TARGETS = {
@@ -24,6 +25,7 @@ const TARGETS = {
     // warn keeps per-request and per-connection log lines (written synchronously) out of the figures.
     env: {
       PORT: '0',
+      HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       HANDSHAKE_RATE_PER_IP: '1000000',
       MAX_CONNECTIONS_PER_USER: String(CONNS_PER_USER),
@@ -73,7 +75,11 @@ const deadline = setTimeout(() => {
 
 await checkOpenFiles();
 const results = [];
-for (const name of targets) results.push(await run(name));
+try {
+  for (const name of targets) results.push(await run(name));
+} catch {
+  process.exit(1); // run() has printed the error and the server's last output
+}
 clearTimeout(deadline);
 report(results);
 process.exit(results.every((r) => r.opened === N && r.lost === 0 && r.dropped === 0) ? 0 : 1);
@@ -86,26 +92,32 @@ async function checkOpenFiles() {
   if (soft !== 'unlimited' && Number(soft) < needed) {
     fail(
       `the open-files limit (ulimit -n) is ${soft} (hard ${hard}); N=${N} needs about ${needed} in this process and in the server.\n` +
-        `  Run bench/run.sh (it raises the limit to 65536), or \`ulimit -n 65536\` first.`,
+        `  Run bench/run.sh (it raises the soft limit to 65536, or to the hard limit if that is lower), or \`ulimit -n 65536\` first.`,
     );
   }
 }
 
 async function run(name) {
   const target = TARGETS[name];
+  if (!existsSync(join(ROOT, target.script))) fail(`${target.script} is missing; run \`npm run build\` first`);
   const log = (line) => process.stdout.write(`[${name}] ${line}\n`);
-  const child = spawn(process.execPath, [join(ROOT, target.script)], {
+  // The inspector (loopback, ephemeral port) is how the benchmark forces a GC in the server before reading its RSS.
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', join(ROOT, target.script)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...target.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
   let output = '';
-  const keep = (chunk) => (output = (output + chunk).slice(-4000));
+  let inspector;
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-4000);
+    inspector ??= /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   try {
-    const port = await listeningPort(child);
+    const port = await listeningPort(child, () => inspector);
     const base = `http://127.0.0.1:${port}`;
     await waitReady(base, child);
     log(`pid ${child.pid}, port ${port}`);
@@ -117,8 +129,7 @@ async function run(name) {
       warm.conns.forEach((c) => c.ws.terminate());
     }
     const tokens = await fetchTokens(base, Math.ceil(N / CONNS_PER_USER), 'user');
-    await sleep(SETTLE_MS);
-    const rssBefore = await rssKiB(child.pid);
+    const rssBefore = await settledRss(child.pid, inspector);
 
     const serverCpuBefore = await cpuMs(child.pid);
     const clientCpuBefore = process.cpuUsage();
@@ -127,8 +138,7 @@ async function run(name) {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const serverCpu = (await cpuMs(child.pid)) - serverCpuBefore;
     const { user, system } = process.cpuUsage(clientCpuBefore);
-    await sleep(SETTLE_MS);
-    const rssAfter = await rssKiB(child.pid);
+    const rssAfter = await settledRss(child.pid, inspector);
     const opened = conns.length;
     log(
       `opened ${opened}/${N} in ${seconds.toFixed(2)} s (each: p50=${fmt(percentile(latencies, 50))} ms p99=${fmt(percentile(latencies, 99))} ms); ` +
@@ -161,39 +171,45 @@ async function run(name) {
       pingP99: percentile(rtts, 99),
     };
   } catch (error) {
-    process.stderr.write(`[${name}] ${error.message}\n--- last output of the server ---\n${output}\n`);
+    process.stderr.write(`[${name}] ${error.stack}\n--- last output of the server ---\n${output}\n`);
     throw error;
   } finally {
     await stop(child);
   }
 }
 
-/** The port the child listens on, found through /proc: the gateway logs it only at LOG_LEVEL=info. */
-async function listeningPort(child) {
+/**
+ * The port the child serves on, found through /proc (the gateway logs it only at LOG_LEVEL=info):
+ * its listening socket other than the inspector's.
+ */
+async function listeningPort(child, inspectorUrl) {
+  const inspectorPort = () => Number(new URL(inspectorUrl()).port);
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`server exited (code ${child.exitCode}, signal ${child.signalCode}) before listening`);
     }
-    const port = await findListeningPort(child.pid);
-    if (port !== null) return port;
+    const ports = inspectorUrl() ? await listeningPorts(child.pid) : [];
+    const port = ports.find((p) => p !== inspectorPort());
+    if (port !== undefined) return port;
     await sleep(100);
   }
 }
 
-async function findListeningPort(pid) {
+async function listeningPorts(pid) {
   const inodes = new Set();
   for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
     const match = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''));
     if (match) inodes.add(match[1]);
   }
+  const ports = [];
   for (const table of ['tcp', 'tcp6']) {
     const text = await readFile(`/proc/${pid}/net/${table}`, 'utf8').catch(() => '');
     for (const line of text.split('\n').slice(1)) {
       const [, local, , state, , , , , , inode] = line.trim().split(/\s+/);
-      if (state === '0A' && inodes.has(inode)) return parseInt(local.split(':').pop(), 16);
+      if (state === '0A' && inodes.has(inode)) ports.push(parseInt(local.split(':').pop(), 16));
     }
   }
-  return null;
+  return ports;
 }
 
 /** The gateway listens a moment before it accepts WebSockets; /ready says when. */
@@ -284,6 +300,19 @@ async function pool(count, task) {
     while (next < count) await task(next++);
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
+}
+
+/** RSS after a full GC, so garbage from the handshakes does not count as connection memory. */
+async function settledRss(pid, inspectorUrl) {
+  await sleep(SETTLE_MS);
+  const ws = new WebSocket(inspectorUrl);
+  await once(ws, 'open');
+  const collected = new Promise((resolve) => ws.on('message', (data) => JSON.parse(data.toString()).id === 1 && resolve()));
+  ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+  await collected;
+  ws.close();
+  await sleep(500);
+  return rssKiB(pid);
 }
 
 async function rssKiB(pid) {

@@ -24,7 +24,7 @@ export async function bootstrap(config: GatewayConfig): Promise<void> {
   app.enableCors({ origin: (origin, allow) => allow(null, origins.allows(origin)), maxAge: 600 });
   app.useWebSocketAdapter(new SwitchboardWsAdapter(app));
 
-  await app.listen(config.port);
+  await (config.host === undefined ? app.listen(config.port) : app.listen(config.port, config.host));
   app.get(GatewayLifecycle).dispatch('listening');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const log = await app.resolve(PinoLogger);

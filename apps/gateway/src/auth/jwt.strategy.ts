@@ -16,7 +16,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const secretOrKeyProvider: SecretOrKeyProvider = (_request, rawToken: string, done) => {
       const header = jwt.decode(rawToken, { complete: true })?.header;
       if (!header) return done(new UnauthorizedException('malformed token'));
-      verifier.resolveKey(header).then((key) => done(null, key), done);
+      // passport-jwt hands the key to jsonwebtoken, which takes a KeyObject too.
+      verifier.resolveKey(header).then((key) => done(null, key as unknown as Buffer), done);
     };
     const { algorithms, issuer, audience } = verifyOptions(config);
     super({

@@ -46,6 +46,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 export const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: integer(0, 65_535).default(8080),
+  HOST: z.string().trim().min(1).optional(),
   PUBLIC_URL: httpUrl.optional(),
   TRUST_PROXY: boolean.default(false),
   JWT_SECRET: z

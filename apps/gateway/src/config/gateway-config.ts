@@ -14,6 +14,8 @@ export type ConnectionPolicy = 'reject' | 'evict-oldest';
 export interface GatewayConfig {
   production: boolean;
   port: number;
+  /** Interface to listen on; undefined means all of them. */
+  host?: string;
   publicUrl?: string;
   trustProxy: boolean;
   jwt: JwtSettings;

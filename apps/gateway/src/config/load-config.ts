@@ -42,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   return {
     production,
     port: e.PORT,
+    host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
     jwt,
