@@ -7,7 +7,9 @@ export interface BucketState {
 }
 
 /**
- * One token-bucket step, pure so that the memory and Redis engines agree: refills
+ * One token-bucket step, pure so that the memory and Redis engines agree. Protocol §7
+ * asks for a token bucket (capacity `burst`, continuous refill); rate-limiter-flexible
+ * only has fixed windows, which let twice the burst through across a window edge. Refills
  * `state` up to `now`, then takes a token if there is a whole one.
  */
 export function takeToken(
