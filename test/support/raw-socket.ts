@@ -64,3 +64,14 @@ export function parseServerFrames(bytes: Buffer): Array<{ opcode: number; payloa
   }
   return frames;
 }
+
+/** Sends a hand-written HTTP request and resolves with the status and JSON body of the answer. */
+export async function rawHttp(port: number, request: string): Promise<{ status: number; body: any }> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.end(request);
+  let text = '';
+  for await (const chunk of socket) text += chunk.toString();
+  const [head, body] = text.split('\r\n\r\n');
+  return { status: Number(head.split(' ')[1]), body: JSON.parse(body) };
+}

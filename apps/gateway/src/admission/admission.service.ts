@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { SUBPROTOCOL } from '@switchboard/protocol';
 import { CredentialError, TicketService, TokenVerifier, type Identity } from '../auth/index.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ConnectionManager } from '../connections/index.js';
@@ -11,6 +10,7 @@ import { OriginPolicy } from '../origins/index.js';
 import type { Admission, AdmissionResult, Rejection } from './admission.types.js';
 import { clientAddress } from './client-address.js';
 import { findCredential } from './credentials.js';
+import { malformedUpgrade } from './upgrade-request.js';
 
 /** What a draining or starting node tells clients to wait before they retry. */
 const UNAVAILABLE_RETRY_SECONDS = 5;
@@ -41,10 +41,8 @@ export class AdmissionService {
   }
 
   async admit(request: IncomingMessage): Promise<AdmissionResult> {
-    const offered = request.headers['sec-websocket-protocol'];
-    if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) {
-      return reject({ status: 400, code: 'BAD_REQUEST', message: `unsupported subprotocol; offer ${SUBPROTOCOL}` });
-    }
+    const malformed = malformedUpgrade(request);
+    if (malformed) return reject({ status: 400, code: 'BAD_REQUEST', message: malformed });
     if (!this.lifecycle.accepting) {
       return reject({ status: 503, code: 'UNAVAILABLE', message: 'gateway is not accepting connections', retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS });
     }

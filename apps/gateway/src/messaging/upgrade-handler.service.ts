@@ -31,10 +31,14 @@ export class UpgradeHandler {
       return;
     }
     const { admission } = result;
-    if (socket.destroyed) return this.admission.settle(admission, true);
+    const abandon = () => {
+      this.log.info({ connectionId: admission.connectionId, userId: admission.identity.userId }, 'handshake abandoned before the upgrade');
+      this.admission.settle(admission, true);
+    };
+    if (socket.destroyed) return abandon();
     let opened = false;
-    // ws answers a malformed upgrade itself and never calls back: free the slot then.
-    socket.once('close', () => opened || this.admission.settle(admission, true));
+    // A client that hangs up mid-handshake never reaches the callback: free the slot then.
+    socket.once('close', () => opened || abandon());
     server.handleUpgrade(request, socket, head, (webSocket) => {
       opened = true;
       this.admission.settle(admission, false);

@@ -1,0 +1,21 @@
+import type { IncomingMessage } from 'node:http';
+import { SUBPROTOCOL } from '@switchboard/protocol';
+
+const KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/**
+ * What is wrong with an upgrade request before any policy applies, or undefined. `ws`
+ * would refuse these itself, but with a plain-text body; the protocol wants JSON.
+ */
+export function malformedUpgrade(request: IncomingMessage): string | undefined {
+  if (request.method !== 'GET') return 'a WebSocket handshake must be a GET';
+  if (request.headers.upgrade?.toLowerCase() !== 'websocket') return 'Upgrade: websocket is required';
+  if (!KEY.test(request.headers['sec-websocket-key'] ?? '')) return 'Sec-WebSocket-Key is missing or malformed';
+  const version = request.headers['sec-websocket-version'];
+  if (version !== '13' && version !== '8') return 'Sec-WebSocket-Version must be 13';
+  const offered = request.headers['sec-websocket-protocol'];
+  if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) {
+    return `unsupported subprotocol; offer ${SUBPROTOCOL}`;
+  }
+  return undefined;
+}
