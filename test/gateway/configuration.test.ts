@@ -96,6 +96,11 @@ describe('development mode', () => {
       });
       expect(bad.status).toBe(400);
       expect((await bad.json()).error).toEqual({ code: 'BAD_REQUEST', message: expect.stringContaining('ttlSeconds') });
+      for (const body of ['{not json', '[1]', '{"userId":5}', '{"userId":"a","admin":true}']) {
+        const refused = await fetch(gw.http('/dev/token'), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        expect(refused.status).toBe(400);
+        expect((await refused.json()).error.code).toBe('BAD_REQUEST');
+      }
     } finally {
       await gw.stop();
     }
