@@ -75,6 +75,25 @@ export const envSchema = z.object({
   DRAIN_TIMEOUT_MS: integer(0, MAX_TIMER_MS).default(30_000),
   DRAIN_SPREAD_MS: integer(0, 600_000).default(5_000),
   AUTH_QUERY_TOKEN: boolean.default(false),
+  CHANNELS_PUBLIC_SUBSCRIBE: list.optional(),
+  CHANNELS_PUBLIC_PUBLISH: list.optional(),
+  HISTORY_SIZE: integer(0, 10_000).default(100),
+  HISTORY_TTL_MS: integer(1_000, 7 * DAY_MS).default(300_000),
+  MESSAGE_SCHEMAS_DIR: z.string().trim().min(1).optional(),
+  BACKEND_URL: httpUrl.optional(),
+  BACKEND_SECRET: z
+    .string()
+    .min(MIN_SECRET_LENGTH, { message: `expected at least ${MIN_SECRET_LENGTH} characters` })
+    .optional(),
+  BACKEND_TIMEOUT_MS: integer(100, 600_000).default(5_000),
+  BACKEND_MAX_CONNECTIONS: integer(1, 10_000).default(64),
+  BACKEND_BREAKER_ERROR_PERCENT: integer(1, 100).default(50),
+  BACKEND_BREAKER_MIN_REQUESTS: integer(1, 1_000_000).default(10),
+  BACKEND_BREAKER_RESET_MS: integer(100, 3_600_000).default(10_000),
+  API_KEY: z
+    .string()
+    .min(MIN_SECRET_LENGTH, { message: `expected at least ${MIN_SECRET_LENGTH} characters` })
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

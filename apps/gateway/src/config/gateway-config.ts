@@ -10,6 +10,26 @@ export type JwtSettings =
 /** What the gateway does when a user opens one connection more than allowed. */
 export type ConnectionPolicy = 'reject' | 'evict-oldest';
 
+/** Channels: who may use which, and how much history each keeps (protocol §6). */
+export interface ChannelSettings {
+  /** Patterns every user may subscribe to. */
+  publicSubscribe: string[];
+  /** Patterns every user may publish to. */
+  publicPublish: string[];
+  historySize: number;
+  historyTtlMs: number;
+}
+
+/** Where application messages go: an HTTP endpoint of the app's own backend. */
+export interface BackendSettings {
+  url: string;
+  /** HMAC-SHA256 key of the body signature. */
+  secret: string;
+  timeoutMs: number;
+  maxConnections: number;
+  breaker: { errorPercent: number; minRequests: number; resetMs: number };
+}
+
 /** The gateway's whole configuration, validated. Built once at start by `loadConfig`. */
 export interface GatewayConfig {
   production: boolean;
@@ -32,6 +52,13 @@ export interface GatewayConfig {
   drainSpreadMs: number;
   authQueryToken: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
+  channels: ChannelSettings;
+  /** Folder of `<type>.json` JSON Schemas for application messages. */
+  schemasDir?: string;
+  /** Unset: application messages answer `BACKEND_UNAVAILABLE`. */
+  backend?: BackendSettings;
+  /** Unset: the server API (`/api/*`) is disabled. */
+  apiKey?: string;
 }
 
 /** Nest injection token of the {@link GatewayConfig}. */

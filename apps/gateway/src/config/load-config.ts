@@ -4,7 +4,7 @@ import type { GatewayConfig, JwtSettings } from './gateway-config.js';
 import { parseOriginEntry } from './origin-entry.js';
 
 /** Variables whose values are secrets: error messages never repeat them. */
-const SECRET_VARIABLES = new Set(['JWT_SECRET']);
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'BACKEND_SECRET', 'API_KEY']);
 
 /** Every problem found in the environment, one line per variable. */
 export class ConfigError extends Error {
@@ -37,6 +37,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const production = e.NODE_ENV === 'production';
   const jwt = jwtSettings(e, production, problems);
   const allowedOrigins = origins(e, production, jwt.mode === 'development', problems);
+  const publicSubscribe = channelPatterns('CHANNELS_PUBLIC_SUBSCRIBE', e.CHANNELS_PUBLIC_SUBSCRIBE, problems);
+  const publicPublish = channelPatterns('CHANNELS_PUBLIC_PUBLISH', e.CHANNELS_PUBLIC_PUBLISH, problems);
+  if (e.BACKEND_URL && !e.BACKEND_SECRET) problems.push('BACKEND_SECRET: required with BACKEND_URL, to sign what the backend receives');
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -66,6 +69,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     drainSpreadMs: e.DRAIN_SPREAD_MS,
     authQueryToken: e.AUTH_QUERY_TOKEN,
     logLevel: e.LOG_LEVEL,
+    channels: { publicSubscribe, publicPublish, historySize: e.HISTORY_SIZE, historyTtlMs: e.HISTORY_TTL_MS },
+    schemasDir: e.MESSAGE_SCHEMAS_DIR,
+    backend:
+      e.BACKEND_URL && e.BACKEND_SECRET
+        ? {
+            url: e.BACKEND_URL,
+            secret: e.BACKEND_SECRET,
+            timeoutMs: e.BACKEND_TIMEOUT_MS,
+            maxConnections: e.BACKEND_MAX_CONNECTIONS,
+            breaker: {
+              errorPercent: e.BACKEND_BREAKER_ERROR_PERCENT,
+              minRequests: e.BACKEND_BREAKER_MIN_REQUESTS,
+              resetMs: e.BACKEND_BREAKER_RESET_MS,
+            },
+          }
+        : undefined,
+    apiKey: e.API_KEY,
   };
 }
 
@@ -119,4 +139,16 @@ function origins(e: ParsedEnv, production: boolean, development: boolean, proble
     if (problem) problems.push(`ALLOWED_ORIGINS: ${problem}`);
   }
   return entries;
+}
+
+/** Channel patterns: channel-name characters plus `*` for one or more of them. */
+const CHANNEL_PATTERN = /^[A-Za-z0-9_.:@*-]{1,128}$/;
+
+function channelPatterns(name: string, patterns: string[] | undefined, problems: string[]): string[] {
+  for (const pattern of patterns ?? []) {
+    if (!CHANNEL_PATTERN.test(pattern)) {
+      problems.push(`${name}: expected channel patterns like room:* (got ${JSON.stringify(pattern)})`);
+    }
+  }
+  return patterns ?? [];
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The gateway's Prometheus metrics, in a registry of its own. */
 @Injectable()
@@ -57,6 +57,46 @@ export class MetricsService {
   readonly rateLimitedFrames = new Counter({
     name: 'switchboard_rate_limited_frames_total',
     help: 'Frames refused by the per-user rate limit',
+    registers: [this.registry],
+  });
+
+  readonly channels = new Gauge({
+    name: 'switchboard_channels',
+    help: 'Channels with at least one subscriber on this node',
+    registers: [this.registry],
+  });
+
+  readonly subscriptions = new Gauge({
+    name: 'switchboard_subscriptions',
+    help: 'Channel subscriptions of connections on this node',
+    registers: [this.registry],
+  });
+
+  readonly publications = new Counter({
+    name: 'switchboard_publications_total',
+    help: 'Publications accepted, by source: client or api',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly recoveries = new Counter({
+    name: 'switchboard_recoveries_total',
+    help: 'Subscribes with since, by outcome: recovered or not',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly backendRequests = new Counter({
+    name: 'switchboard_backend_requests_total',
+    help: 'Application messages sent to the backend, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly backendLatency = new Histogram({
+    name: 'switchboard_backend_request_duration_seconds',
+    help: 'Time from sending an application message to the backend until its answer',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
 
