@@ -25,7 +25,7 @@ describe('HTTP endpoints (protocol §2, §8)', () => {
         maxMessageBytes: 65_536,
         heartbeatMs: 25_000,
       },
-      features: { channels: false, history: false, recovery: false },
+      features: { channels: true, history: true, recovery: true },
     });
   });
 

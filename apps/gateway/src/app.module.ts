@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from './auth/index.js';
+import { ChannelsModule } from './channels/index.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/index.js';
 import { ConnectionsModule } from './connections/index.js';
 import { DiscoveryModule } from './discovery/index.js';
@@ -28,6 +29,7 @@ export class AppModule {
         AuthModule.forRoot({ development: config.jwt.mode === 'development' }),
         ConnectionsModule,
         MessagingModule,
+        ChannelsModule,
         DiscoveryModule,
         HealthModule,
         DrainModule,

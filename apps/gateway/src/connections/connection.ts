@@ -55,9 +55,14 @@ export class Connection {
    * @returns false when the connection is no longer open.
    */
   send(frame: OutgoingFrame): boolean {
+    return this.sendText(JSON.stringify({ ...frame, ts: Date.now() }), frame.type);
+  }
+
+  /** Sends a frame serialized once for many connections (channel fan-out). */
+  sendText(text: string, type: string): boolean {
     if (this.current !== 'open') return false;
-    this.socket.send(JSON.stringify({ ...frame, ts: Date.now() }));
-    this.hooks.onFrameSent(frame.type);
+    this.socket.send(text);
+    this.hooks.onFrameSent(type);
     if (this.socket.bufferedAmount > this.hooks.maxBufferedBytes) {
       this.hooks.onBackpressure(this);
       this.close(CloseCode.POLICY, PolicyCloseReason.BACKPRESSURE);

@@ -21,8 +21,7 @@ export class DiscoveryController {
         methods: this.config.authQueryToken ? ['ticket', 'header', 'query'] : ['ticket', 'header'],
       },
       limits: this.config.limits,
-      // Channels, history and recovery arrive with the channels issue; until then they are off.
-      features: { channels: false, history: false, recovery: false },
+      features: { channels: true, history: this.config.channels.historySize > 0, recovery: this.config.channels.historySize > 0 },
     };
   }
 }

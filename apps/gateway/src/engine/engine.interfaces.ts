@@ -1,3 +1,5 @@
+import type { Json } from '@switchboard/protocol';
+
 /** What a ticket stands for: the user and the JWT it was issued against. */
 export interface TicketGrant {
   userId: string;
@@ -52,11 +54,64 @@ export interface RateLimiter {
   consume(key: string): Promise<RateDecision>;
 }
 
+/** Where a channel's stream stands: offsets only compare within one epoch (protocol §6). */
+export interface StreamPosition {
+  epoch: string;
+  offset: number;
+}
+
+/** One publication of a channel. */
+export interface Publication extends StreamPosition {
+  channel: string;
+  payload: Json;
+  /** ms since epoch when it was published. */
+  ts: number;
+}
+
+/** A publish's outcome; `duplicate` when the idempotency key was seen within the window. */
+export interface PublishResult extends StreamPosition {
+  duplicate: boolean;
+}
+
+/** The current position and, with `since`, what history still holds after it. */
+export interface HistoryResult extends StreamPosition {
+  /** True when the epoch matches and `publications` is every publication after `since`. */
+  recovered: boolean;
+  /** Retained publications after `since.offset`, oldest first; none for another epoch. */
+  publications: Publication[];
+}
+
+/** How long a publish idempotency key is remembered (protocol §5: two minutes). */
+export const IDEMPOTENCY_WINDOW_MS = 120_000;
+
+/** Per-channel streams with offsets, epochs, bounded history and live fan-out to listeners. */
+export interface ChannelBroker {
+  /**
+   * Appends a publication and delivers it to every listener, in offset order per channel.
+   * A key seen within {@link IDEMPOTENCY_WINDOW_MS} returns the first result, publishing nothing.
+   */
+  publish(channel: string, payload: Json, options?: { idempotencyKey?: string }): Promise<PublishResult>;
+  /**
+   * The channel's position; with `since`, the retained publications after it and whether
+   * they are all of them (`recovered`, protocol §6).
+   */
+  history(channel: string, since?: StreamPosition): Promise<HistoryResult>;
+  /** Calls `listener` for every later publication of `channel`; resolves with the way to stop. */
+  listen(channel: string, listener: (publication: Publication) => void): Promise<() => Promise<void>>;
+}
+
+/** History limits of every channel (protocol §6). */
+export interface HistoryPolicy {
+  size: number;
+  ttlMs: number;
+}
+
 /** Everything the gateway keeps outside a single connection; swapped whole for Redis. */
 export interface Engine {
   readonly name: string;
   readonly tickets: TicketStore;
   readonly connections: ConnectionRegistry;
+  readonly broker: ChannelBroker;
   /** Creates a limiter whose buckets are kept under `namespace`. */
   rateLimiter(namespace: string, policy: BucketPolicy): RateLimiter;
   /** True while the engine answers; `/ready` reports it. */

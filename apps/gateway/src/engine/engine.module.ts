@@ -1,11 +1,19 @@
 import { Global, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ENGINE, type Engine } from './engine.interfaces.js';
 import { MemoryEngine } from './memory/index.js';
 
 /** Provides the {@link Engine}: the embedded memory engine on a single node. */
 @Global()
 @Module({
-  providers: [{ provide: ENGINE, useFactory: (): Engine => new MemoryEngine() }],
+  providers: [
+    {
+      provide: ENGINE,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig): Engine =>
+        new MemoryEngine({ size: config.channels.historySize, ttlMs: config.channels.historyTtlMs }),
+    },
+  ],
   exports: [ENGINE],
 })
 export class EngineModule implements OnApplicationShutdown {

@@ -1,6 +1,13 @@
 export {
   ENGINE,
+  IDEMPOTENCY_WINDOW_MS,
   type BucketPolicy,
+  type ChannelBroker,
+  type HistoryPolicy,
+  type HistoryResult,
+  type Publication,
+  type PublishResult,
+  type StreamPosition,
   type ConnectionRegistry,
   type Engine,
   type RateDecision,

@@ -43,17 +43,17 @@ export class InboundFrames {
     this.limiter = engine.rateLimiter('messages', { capacity: burst, refill: messages, intervalMs });
   }
 
-  /** Starts serving a socket that `ConnectionManager.open` has registered. */
+  /**
+   * Starts serving a socket. Its connection is looked up per frame: the gateway that
+   * registers it may run its connection hook after this is attached, but before any frame.
+   */
   attach(socket: WebSocket, dispatch: Dispatch): void {
-    const connection = this.connections.find(socket);
-    if (!connection) {
-      socket.terminate();
-      return;
-    }
     const abuse = { windowStart: Date.now(), rejected: 0 };
     // One chain per connection keeps rate-limit decisions and dispatch in arrival order.
     let chain = Promise.resolve();
     socket.on('message', (data, isBinary) => {
+      const connection = this.connections.find(socket);
+      if (!connection) return socket.terminate();
       chain = chain
         .then(() => this.receive(connection, data, isBinary, dispatch, abuse))
         .catch((error: unknown) => {
@@ -62,7 +62,8 @@ export class InboundFrames {
         });
     });
     socket.on('error', (error) => {
-      this.log.warn({ err: error, connectionId: connection.id, userId: connection.userId }, 'socket error');
+      const connection = this.connections.find(socket);
+      this.log.warn({ err: error, connectionId: connection?.id, userId: connection?.userId }, 'socket error');
     });
   }
 

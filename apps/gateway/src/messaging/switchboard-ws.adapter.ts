@@ -11,6 +11,8 @@ import type { OutgoingFrame } from '../connections/index.js';
 import { InboundFrames } from './inbound-frames.service.js';
 import { UpgradeHandler } from './upgrade-handler.service.js';
 
+type Route = (frame: ClientFrame) => Observable<OutgoingFrame | undefined>;
+
 /**
  * Nest's stock `WsAdapter` speaks `{event,data}` and drops bad frames silently. This one
  * speaks the Switchboard envelope: admission before the upgrade, the frame `type` picks
@@ -20,6 +22,7 @@ export class SwitchboardWsAdapter extends AbstractWsAdapter {
   private readonly config: GatewayConfig;
   private readonly upgrades: UpgradeHandler;
   private readonly inbound: InboundFrames;
+  private readonly routes = new WeakMap<WebSocket, Map<string, Route>>();
 
   constructor(app: INestApplication) {
     super(app);
@@ -50,16 +53,25 @@ export class SwitchboardWsAdapter extends AbstractWsAdapter {
     client.once('close', callback);
   }
 
+  /**
+   * Called once per gateway class for each client: every gateway on the path adds its
+   * `@SubscribeMessage` routes to the one table the client's frames are dispatched by.
+   */
   bindMessageHandlers(
     client: WebSocket,
     handlers: WsMessageHandler[],
     transform: (data: unknown) => Observable<OutgoingFrame | undefined>,
   ): void {
-    const routes = new Map(handlers.map((handler) => [handler.message, handler]));
-    this.inbound.attach(client, (frame: ClientFrame) => {
-      const route = routes.get(frame.type);
-      return route && transform(route.callback(frame, frame.type));
-    });
+    let routes = this.routes.get(client);
+    if (!routes) {
+      const table = new Map<string, Route>();
+      this.routes.set(client, table);
+      this.inbound.attach(client, (frame: ClientFrame) => table.get(frame.type)?.(frame));
+      routes = table;
+    }
+    for (const handler of handlers) {
+      routes.set(handler.message, (frame) => transform(handler.callback(frame, frame.type)));
+    }
   }
 
   override async close(server: WebSocketServer): Promise<void> {

@@ -1,4 +1,5 @@
-import type { Engine, TicketGrant } from '../engine.interfaces.js';
+import type { Engine, HistoryPolicy, TicketGrant } from '../engine.interfaces.js';
+import { describeBrokerContract } from './channel-broker.contract.js';
 
 /** An engine under test and a way to move its clock forward. */
 export interface EngineHarness {
@@ -9,15 +10,19 @@ export interface EngineHarness {
 
 const grant: TicketGrant = { userId: 'u1', claims: { sub: 'u1' }, credentialExpiresAt: 1_900_000_000_000 };
 
+/** The history limits the contract runs with: small, so trimming and expiry are quick to reach. */
+export const CONTRACT_HISTORY: HistoryPolicy = { size: 5, ttlMs: 1_000 };
+
 /**
  * The behaviour every engine must have. Run it against each implementation with
- * `describeEngineContract('memory', makeHarness)`.
+ * `describeEngineContract('memory', makeHarness)`; `makeHarness` builds a fresh engine
+ * with the given history limits.
  */
-export function describeEngineContract(name: string, makeHarness: () => Promise<EngineHarness>): void {
+export function describeEngineContract(name: string, makeHarness: (history: HistoryPolicy) => Promise<EngineHarness>): void {
   describe(`engine contract: ${name}`, () => {
     let h: EngineHarness;
     beforeEach(async () => {
-      h = await makeHarness();
+      h = await makeHarness(CONTRACT_HISTORY);
     });
     afterEach(async () => {
       await h.engine.close();
@@ -123,6 +128,8 @@ export function describeEngineContract(name: string, makeHarness: () => Promise<
         expect((await b.consume('k1')).allowed).toBe(true);
       });
     });
+
+    describeBrokerContract(() => h);
 
     it('reports itself healthy', async () => {
       expect(await h.engine.isHealthy()).toBe(true);

@@ -1,9 +1,9 @@
 import { describeEngineContract } from '../contract/engine.contract.js';
 import { MemoryEngine } from './memory-engine.js';
 
-describeEngineContract('memory', async () => {
+describeEngineContract('memory', async (history) => {
   let now = 1_000_000;
-  const engine = new MemoryEngine(() => now);
+  const engine = new MemoryEngine(history, () => now);
   return {
     engine,
     advance: async (ms) => {
@@ -15,7 +15,7 @@ describeEngineContract('memory', async () => {
 describe('MemoryEngine housekeeping', () => {
   it('forgets idle buckets and freed users, so memory does not grow with past traffic', async () => {
     let now = 0;
-    const engine = new MemoryEngine(() => now);
+    const engine = new MemoryEngine({ size: 10, ttlMs: 1_000 }, () => now);
     const limiter = engine.rateLimiter('m', { capacity: 2, refill: 1, intervalMs: 1_000 });
     for (let i = 0; i < 1_000; i++) await limiter.consume(`user-${i}`);
     for (let i = 0; i < 1_000; i++) {

@@ -1,4 +1,5 @@
-import type { BucketPolicy, Engine } from '../engine.interfaces.js';
+import type { BucketPolicy, Engine, HistoryPolicy } from '../engine.interfaces.js';
+import { MemoryChannelBroker } from './memory-channel-broker.js';
 import { MemoryConnectionRegistry } from './memory-connection-registry.js';
 import { MemoryRateLimiter } from './memory-rate-limiter.js';
 import { MemoryTicketStore } from './memory-ticket-store.js';
@@ -11,11 +12,16 @@ export class MemoryEngine implements Engine {
   readonly name = 'memory';
   readonly tickets: MemoryTicketStore;
   readonly connections = new MemoryConnectionRegistry();
+  readonly broker: MemoryChannelBroker;
   private readonly limiters: MemoryRateLimiter[] = [];
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly now: () => number = Date.now) {
+  constructor(
+    history: HistoryPolicy,
+    private readonly now: () => number = Date.now,
+  ) {
     this.tickets = new MemoryTicketStore(now);
+    this.broker = new MemoryChannelBroker(history, now);
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
   }
 
@@ -35,6 +41,7 @@ export class MemoryEngine implements Engine {
 
   private sweep(): void {
     this.tickets.sweep();
+    this.broker.sweep();
     for (const limiter of this.limiters) limiter.sweep();
   }
 }

@@ -1,0 +1,91 @@
+import { IDEMPOTENCY_WINDOW_MS, type Publication } from '../engine.interfaces.js';
+import type { EngineHarness } from './engine.contract.js';
+
+/** Channel broker behaviour, with history limits of size 5 and TTL 1 s (see CONTRACT_HISTORY). */
+export function describeBrokerContract(harness: () => EngineHarness): void {
+  describe('channel broker', () => {
+    const broker = () => harness().engine.broker;
+
+    it('numbers publications 1, 2, 3… within one epoch', async () => {
+      const first = await broker().publish('c:numbers', { n: 1 });
+      const second = await broker().publish('c:numbers', { n: 2 });
+      expect(first).toEqual({ epoch: expect.any(String), offset: 1, duplicate: false });
+      expect(second).toEqual({ epoch: first.epoch, offset: 2, duplicate: false });
+      expect(await broker().history('c:numbers')).toEqual({ epoch: first.epoch, offset: 2, recovered: false, publications: [] });
+    });
+
+    it('keeps channels apart', async () => {
+      await broker().publish('c:a', 1);
+      expect((await broker().publish('c:b', 1)).offset).toBe(1);
+    });
+
+    it('delivers to every listener in offset order, and stops after unlisten', async () => {
+      const seen: Publication[] = [];
+      const other: number[] = [];
+      const stop = await broker().listen('c:live', (p) => seen.push(p));
+      await broker().listen('c:live', (p) => other.push(p.offset));
+      for (let i = 1; i <= 20; i++) await broker().publish('c:live', { i });
+      await stop();
+      await broker().publish('c:live', { i: 21 });
+      expect(seen.map((p) => p.offset)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(seen[0]).toEqual({ channel: 'c:live', epoch: expect.any(String), offset: 1, payload: { i: 1 }, ts: expect.any(Number) });
+      expect(other).toHaveLength(21);
+    });
+
+    it('recovers what came after since, in order', async () => {
+      const { epoch } = await broker().publish('c:rec', 'a');
+      await broker().publish('c:rec', 'b');
+      await broker().publish('c:rec', 'c');
+      const result = await broker().history('c:rec', { epoch, offset: 1 });
+      expect(result.recovered).toBe(true);
+      expect(result.publications.map((p) => [p.offset, p.payload])).toEqual([[2, 'b'], [3, 'c']]);
+      expect(result.offset).toBe(3);
+    });
+
+    it('recovers nothing to do when since is the current position', async () => {
+      const { epoch } = await broker().publish('c:current', 'a');
+      expect(await broker().history('c:current', { epoch, offset: 1 })).toEqual({ epoch, offset: 1, recovered: true, publications: [] });
+    });
+
+    it('does not recover from another epoch, a future offset, or a trimmed history', async () => {
+      for (let i = 0; i < 8; i++) await broker().publish('c:trim', i);
+      const { epoch } = await broker().history('c:trim');
+      expect((await broker().history('c:trim', { epoch: 'other', offset: 7 })).recovered).toBe(false);
+      expect((await broker().history('c:trim', { epoch, offset: 9 })).recovered).toBe(false);
+      const trimmed = await broker().history('c:trim', { epoch, offset: 2 });
+      expect(trimmed).toMatchObject({ epoch, offset: 8, recovered: false });
+      expect(trimmed.publications.map((p) => p.offset)).toEqual([4, 5, 6, 7, 8]);
+      expect((await broker().history('c:trim', { epoch: 'other', offset: 7 })).publications).toEqual([]);
+      expect((await broker().history('c:trim', { epoch, offset: 3 })).publications.map((p) => p.offset)).toEqual([4, 5, 6, 7, 8]);
+    });
+
+    it('does not recover once the history TTL has passed', async () => {
+      const { epoch } = await broker().publish('c:ttl', 'a');
+      await broker().publish('c:ttl', 'b');
+      await harness().advance(1_100);
+      expect((await broker().history('c:ttl', { epoch, offset: 1 })).recovered).toBe(false);
+    });
+
+    it('acks a repeated idempotency key with the first result and publishes once', async () => {
+      const offsets: number[] = [];
+      await broker().listen('c:idem', (p) => offsets.push(p.offset));
+      const first = await broker().publish('c:idem', 'x', { idempotencyKey: 'alice:1' });
+      const again = await broker().publish('c:idem', 'x', { idempotencyKey: 'alice:1' });
+      const other = await broker().publish('c:idem', 'y', { idempotencyKey: 'alice:2' });
+      expect(again).toEqual({ epoch: first.epoch, offset: first.offset, duplicate: true });
+      expect(other.offset).toBe(first.offset + 1);
+      expect(offsets).toEqual([1, 2]);
+    });
+
+    it('scopes idempotency keys to their channel', async () => {
+      await broker().publish('c:k1', 'x', { idempotencyKey: 'k' });
+      expect((await broker().publish('c:k2', 'x', { idempotencyKey: 'k' })).duplicate).toBe(false);
+    });
+
+    it('forgets an idempotency key after the window', async () => {
+      await broker().publish('c:window', 'x', { idempotencyKey: 'k' });
+      await harness().advance(IDEMPOTENCY_WINDOW_MS + 10);
+      expect(await broker().publish('c:window', 'x', { idempotencyKey: 'k' })).toMatchObject({ duplicate: false });
+    });
+  });
+}
