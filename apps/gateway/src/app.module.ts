@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ApiModule } from './api/index.js';
 import { AuthModule } from './auth/index.js';
 import { ChannelsModule } from './channels/index.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/index.js';
@@ -30,6 +31,7 @@ export class AppModule {
         ConnectionsModule,
         MessagingModule,
         ChannelsModule,
+        ApiModule,
         DiscoveryModule,
         HealthModule,
         DrainModule,

@@ -75,6 +75,17 @@ export class ConnectionManager implements OnModuleDestroy {
     await this.engine.connections.release(connection.userId, connection.id);
   }
 
+  /** Closes every connection of `userId` on this node; resolves with how many there were. */
+  closeUser(userId: string, code: number, reason: string): number {
+    let closed = 0;
+    for (const connection of this.byId.values()) {
+      if (connection.userId !== userId || connection.state !== 'open') continue;
+      connection.close(code, reason);
+      closed++;
+    }
+    return closed;
+  }
+
   /** Closes 4008 the connections a newer one of the same user displaced (`evict-oldest`). */
   evict(connectionIds: string[]): void {
     for (const id of connectionIds) {

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { CloseCode, type Json } from '@switchboard/protocol';
+import { ChannelPublisher } from '../channels/index.js';
+import { ConnectionManager } from '../connections/index.js';
+import { ENGINE, type Engine } from '../engine/index.js';
+import { ApiKeyGuard } from './api-key.guard.js';
+import { broadcastBody, channelName, disconnectBody, historyQuery, parseOr400, publishBody } from './api-bodies.js';
+
+/** The server API: how backends in any language reach channels and users. */
+@Controller('api')
+@UseGuards(ApiKeyGuard)
+export class ServerApiController {
+  constructor(
+    private readonly publisher: ChannelPublisher,
+    private readonly connections: ConnectionManager,
+    @Inject(ENGINE) private readonly engine: Engine,
+  ) {}
+
+  /** `POST /api/publish {channel, payload, idempotencyKey?}` → `{offset, epoch}`. */
+  @Post('publish')
+  @HttpCode(200)
+  async publish(@Body() body: unknown): Promise<{ offset: number; epoch: string }> {
+    const { channel, payload, idempotencyKey } = parseOr400(publishBody, body);
+    const result = await this.publisher.publish(channel, payload, { idempotencyKey: apiKey(idempotencyKey), source: 'api' });
+    return { offset: result.offset, epoch: result.epoch };
+  }
+
+  /** `POST /api/broadcast {channels, payload}` → the position of each publication. */
+  @Post('broadcast')
+  @HttpCode(200)
+  async broadcast(@Body() body: unknown): Promise<{ results: Array<{ channel: string; offset: number; epoch: string }> }> {
+    const { channels, payload, idempotencyKey } = parseOr400(broadcastBody, body);
+    const results = await Promise.all(
+      [...new Set(channels)].map(async (channel) => {
+        const result = await this.publisher.publish(channel, payload as Json, { idempotencyKey: apiKey(idempotencyKey), source: 'api' });
+        return { channel, offset: result.offset, epoch: result.epoch };
+      }),
+    );
+    return { results };
+  }
+
+  /** `POST /api/disconnect {userId, code?}`: 4003 (the default) tells the SDK not to come back. */
+  @Post('disconnect')
+  @HttpCode(200)
+  disconnect(@Body() body: unknown): { disconnected: number } {
+    const { userId, code } = parseOr400(disconnectBody, body);
+    const reason = code === CloseCode.FORBIDDEN ? 'user disabled' : 'disconnected by the server';
+    return { disconnected: this.connections.closeUser(userId, code, reason) };
+  }
+
+  /** `GET /api/channels/:name/history?since=&epoch=`: what history holds after `since`. */
+  @Get('channels/:name/history')
+  async history(@Param('name') name: string, @Query() query: unknown) {
+    const channel = parseOr400(channelName, name, 'name');
+    const { since, epoch } = parseOr400(historyQuery, query, 'query');
+    const current = await this.engine.broker.history(channel);
+    const result = await this.engine.broker.history(channel, { epoch: epoch ?? current.epoch, offset: since ?? 0 });
+    return {
+      channel,
+      epoch: result.epoch,
+      offset: result.offset,
+      complete: result.recovered,
+      publications: result.publications.map(({ offset, payload, ts }) => ({ offset, payload, ts })),
+    };
+  }
+}
+
+/** API keys live apart from client publish ids, which are scoped per user. */
+function apiKey(key: string | undefined): string | undefined {
+  return key === undefined ? undefined : `api:${key}`;
+}
