@@ -1,6 +1,8 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ApiModule } from './api/index.js';
+import { ApplicationMessagesModule } from './application-messages/index.js';
 import { AuthModule } from './auth/index.js';
+import { BackendsModule } from './backends/index.js';
 import { ChannelsModule } from './channels/index.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/index.js';
 import { ConnectionsModule } from './connections/index.js';
@@ -29,6 +31,8 @@ export class AppModule {
         OriginsModule,
         AuthModule.forRoot({ development: config.jwt.mode === 'development' }),
         ConnectionsModule,
+        ApplicationMessagesModule,
+        BackendsModule,
         MessagingModule,
         ChannelsModule,
         ApiModule,

@@ -78,7 +78,8 @@ export interface WelcomePayload {
 
 /** Payload of every `error` frame. */
 export interface ErrorPayload {
-  code: ErrorCode;
+  /** One of {@link ErrorCode}, or a code an application backend chose. */
+  code: ErrorCode | (string & {});
   message: string;
   recoverable: boolean;
   retryAfterMs?: number;

@@ -14,14 +14,16 @@ export class FrameError extends Error {
 
 /** Builds an `error` frame; `recoverable` comes from the protocol's table. */
 export function errorFrame(
-  code: ErrorCode,
+  code: ErrorCode | (string & {}),
   message: string,
   id?: string,
   extra: { retryAfterMs?: number; details?: Json } = {},
 ): Omit<ErrorFrame, 'ts'> {
+  // A code a backend chose is not in the table: the backend said no, so retrying will not help.
+  const recoverable = RECOVERABLE[code as ErrorCode] ?? false;
   return {
     type: 'error',
     ...(id === undefined ? {} : { id }),
-    payload: { code, message, recoverable: RECOVERABLE[code], ...extra },
+    payload: { code, message, recoverable, ...extra },
   };
 }

@@ -4,18 +4,20 @@ import {
   CloseCode,
   PolicyCloseReason,
   parseClientFrame,
+  type ApplicationFrame,
   type ClientFrame,
   type ErrorCode,
   type Json,
 } from '@switchboard/protocol';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import type { Observable } from 'rxjs';
+import { from, type Observable } from 'rxjs';
 import type { RawData, WebSocket } from 'ws';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import type { Connection, OutgoingFrame } from '../connections/index.js';
 import { ConnectionManager } from '../connections/index.js';
 import { ENGINE, type Engine, type RateLimiter } from '../engine/index.js';
 import { MetricsService } from '../metrics/index.js';
+import { ApplicationMessagesHandler } from './application-messages.handler.js';
 import { errorFrame } from './frame-error.js';
 
 /** Hands a valid frame to its handler; undefined when no handler takes its type. */
@@ -37,6 +39,7 @@ export class InboundFrames {
     @Inject(ENGINE) engine: Engine,
     private readonly connections: ConnectionManager,
     private readonly metrics: MetricsService,
+    private readonly applicationMessages: ApplicationMessagesHandler,
     @InjectPinoLogger('frames') private readonly log: PinoLogger,
   ) {
     const { messages, intervalMs, burst } = config.limits.rateLimit;
@@ -92,15 +95,16 @@ export class InboundFrames {
     if (parsed === undefined) return this.fail(connection, 'UNSUPPORTED_DATA', 'binary frames are not supported; send JSON text');
     if (!parsed.ok) return this.fail(connection, parsed.code, parsed.message, parsed.id);
 
-    const answer = dispatch(parsed.frame);
+    const frame = parsed.frame;
+    const answer = dispatch(frame) ?? (BUILT_IN_TYPES.has(frame.type) ? undefined : from(this.applicationMessages.handle(connection, frame as ApplicationFrame)));
     if (answer === undefined) {
-      return this.fail(connection, 'UNKNOWN_TYPE', `no handler for type "${parsed.frame.type}"`, parsed.frame.id);
+      return this.fail(connection, 'UNKNOWN_TYPE', `no handler for type "${frame.type}"`, frame.id);
     }
     answer.subscribe({
       next: (frame) => frame && connection.send(frame),
       error: (error: unknown) => {
         this.log.error({ err: error, connectionId: connection.id }, 'handler failed');
-        this.fail(connection, 'INTERNAL', 'internal error', parsed.frame.id);
+        this.fail(connection, 'INTERNAL', 'internal error', frame.id);
       },
     });
   }
