@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ApiModule } from './api/index.js';
-import { ApplicationMessagesModule } from './application-messages/index.js';
+import { ApplicationMessagesModule, type SchemaRegistry } from './application-messages/index.js';
 import { AuthModule } from './auth/index.js';
 import { BackendsModule } from './backends/index.js';
 import { ChannelsModule } from './channels/index.js';
@@ -16,11 +16,11 @@ import { MessagingModule } from './messaging/index.js';
 import { MetricsModule } from './metrics/index.js';
 import { OriginsModule } from './origins/index.js';
 
-/** The whole gateway, built from a validated configuration. */
+/** The whole gateway, built from a validated configuration and the loaded message schemas. */
 @Global()
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static forRoot(config: GatewayConfig, schemas: SchemaRegistry): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -31,7 +31,7 @@ export class AppModule {
         OriginsModule,
         AuthModule.forRoot({ development: config.jwt.mode === 'development' }),
         ConnectionsModule,
-        ApplicationMessagesModule,
+        ApplicationMessagesModule.forRoot(schemas),
         BackendsModule,
         MessagingModule,
         ChannelsModule,

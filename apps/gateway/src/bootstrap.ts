@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import type { SchemaRegistry } from './application-messages/index.js';
 import type { GatewayConfig } from './config/index.js';
 import { HttpErrorFilter } from './http/index.js';
 import { DrainService } from './drain/index.js';
@@ -13,9 +14,9 @@ import { SwitchboardWsAdapter } from './messaging/index.js';
 import { OriginPolicy } from './origins/index.js';
 import { devModeBanner } from './dev-mode-banner.js';
 
-/** Builds the Nest application for `config`, listens, and drains on SIGTERM/SIGINT. */
-export async function bootstrap(config: GatewayConfig): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+/** Builds the Nest application for `config` and the loaded message `schemas`, listens, and drains on SIGTERM/SIGINT. */
+export async function bootstrap(config: GatewayConfig, schemas: SchemaRegistry): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, schemas), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   if (config.trustProxy) app.set('trust proxy', true);

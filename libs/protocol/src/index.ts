@@ -45,3 +45,10 @@ export {
   type WelcomePayload,
 } from './frames.js';
 export { parseClientFrame, type ParseFailure, type ParseResult } from './parse.js';
+export { applicationTypeError } from './application-type.js';
+export {
+  defineMessages,
+  type MessageMap,
+  type MessagePayload,
+  type MessageType,
+} from './message-map.js';

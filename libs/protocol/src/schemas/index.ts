@@ -1,0 +1,1 @@
+export { toJsonSchemas, type JsonSchema } from './to-json-schemas.js';
