@@ -1,4 +1,5 @@
 import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { metric } from '../support/metrics.js';
 import { connect, type TestSocket } from '../support/test-socket.js';
 import { SECRET_ENV, signToken } from '../support/tokens.js';
 
@@ -7,10 +8,6 @@ const claims = { channels: ['room:*'], publish: ['room:*'] };
 const open = async (gw: RunningGateway, user: string): Promise<TestSocket> =>
   (await connect(gw.ws(), { headers: { authorization: `Bearer ${await signToken(user, claims)}` } })).client;
 
-const metric = async (gw: RunningGateway, name: string): Promise<number> => {
-  const line = (await (await fetch(gw.http('/metrics'))).text()).split('\n').find((l) => l.startsWith(`${name} `));
-  return Number(line?.split(' ')[1]);
-};
 
 describe('delivery', () => {
   let gw: RunningGateway;

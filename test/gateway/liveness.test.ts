@@ -1,14 +1,10 @@
 import { once } from 'node:events';
 import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { metric } from '../support/metrics.js';
 import { maskedTextFrame, parseServerFrames, rawUpgrade } from '../support/raw-socket.js';
 import { connect } from '../support/test-socket.js';
 import { SECRET_ENV, ticketUrl } from '../support/tokens.js';
 
-const metric = async (gw: RunningGateway, name: string): Promise<number> => {
-  const text = await (await fetch(gw.http('/metrics'))).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return Number(line?.split(' ')[1]);
-};
 
 describe('heartbeat', () => {
   let gw: RunningGateway;
