@@ -2,18 +2,25 @@
 // built gateway and for a bare `ws` server (the floor). Linux only: it reads /proc.
 // Usage: node bench/handshake-bench.mjs [--n 5000] [--target both|gateway|bare] [--concurrency 200]
 //        [--ping-conns 500] [--ping-rounds 20] [--warmup 100] [--timeout-s 300]
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, readlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import {
+  ROOT,
+  SUBPROTOCOL,
+  checkOpenFiles as checkOpenFilesLimit,
+  cpuMs,
+  failer,
+  guardRun,
+  listeningPort,
+  settledRss,
+  spawnServer,
+  stopServer,
+  waitReady,
+} from './lib/server.mjs';
+import { fmt, percentile, pool as runPool } from './lib/util.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SUBPROTOCOL = 'switchboard.v1';
 const CONNS_PER_USER = 5;
 const SETTLE_MS = 2_000;
 const PING_TIMEOUT_MS = 10_000;
@@ -60,18 +67,11 @@ const targets = args.target === 'both' ? ['gateway', 'bare'] : [args.target];
 if (!targets.every((t) => t in TARGETS)) fail(`--target: expected both, gateway or bare, got ${args.target}`);
 
 function fail(message) {
-  process.stderr.write(`handshake-bench: ${message}\n`);
-  process.exit(2);
+  failer('handshake-bench')(message);
 }
 
-const children = new Set();
 const sockets = new Set();
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-const deadline = setTimeout(() => {
-  process.stderr.write(`handshake-bench: gave up after ${TIMEOUT_S} s (--timeout-s)\n`);
-  process.exit(1);
-}, TIMEOUT_S * 1000);
+const deadline = guardRun('handshake-bench', TIMEOUT_S);
 
 await checkOpenFiles();
 const results = [];
@@ -86,15 +86,8 @@ process.exit(results.every((r) => r.opened === N && r.lost === 0 && r.dropped ==
 
 async function checkOpenFiles() {
   // Each side holds one descriptor per connection; the server child inherits this limit.
-  const limits = await readFile('/proc/self/limits', 'utf8');
-  const [, soft, hard] = /^Max open files\s+(\S+)\s+(\S+)/m.exec(limits);
   const needed = N + WARMUP + CONCURRENCY + 256;
-  if (soft !== 'unlimited' && Number(soft) < needed) {
-    fail(
-      `the open-files limit (ulimit -n) is ${soft} (hard ${hard}); N=${N} needs about ${needed} in this process and in the server.\n` +
-        `  Run bench/run.sh (it raises the soft limit to 65536, or to the hard limit if that is lower), or \`ulimit -n 65536\` first.`,
-    );
-  }
+  await checkOpenFilesLimit(needed, `N=${N} needs about ${needed} in this process and in the server`, fail);
 }
 
 async function run(name) {
@@ -102,22 +95,11 @@ async function run(name) {
   if (!existsSync(join(ROOT, target.script))) fail(`${target.script} is missing; run \`npm run build\` first`);
   const log = (line) => process.stdout.write(`[${name}] ${line}\n`);
   // The inspector (loopback, ephemeral port) is how the benchmark forces a GC in the server before reading its RSS.
-  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', join(ROOT, target.script)], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...target.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
+  const { child, output: serverOutput, inspector: inspectorUrl } = spawnServer(target.script, target.env);
   let inspector;
-  const keep = (chunk) => {
-    output = (output + chunk).slice(-4000);
-    inspector ??= /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
   try {
-    const port = await listeningPort(child, () => inspector);
+    const port = await listeningPort(child, inspectorUrl);
+    inspector = inspectorUrl();
     const base = `http://127.0.0.1:${port}`;
     await waitReady(base, child);
     log(`pid ${child.pid}, port ${port}`);
@@ -129,7 +111,7 @@ async function run(name) {
       warm.conns.forEach((c) => c.ws.terminate());
     }
     const tokens = await fetchTokens(base, Math.ceil(N / CONNS_PER_USER), 'user');
-    const rssBefore = await settledRss(child.pid, inspector);
+    const rssBefore = await settledRss(child.pid, inspector, SETTLE_MS);
 
     const serverCpuBefore = await cpuMs(child.pid);
     const clientCpuBefore = process.cpuUsage();
@@ -138,7 +120,7 @@ async function run(name) {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const serverCpu = (await cpuMs(child.pid)) - serverCpuBefore;
     const { user, system } = process.cpuUsage(clientCpuBefore);
-    const rssAfter = await settledRss(child.pid, inspector);
+    const rssAfter = await settledRss(child.pid, inspector, SETTLE_MS);
     const opened = conns.length;
     log(
       `opened ${opened}/${N} in ${seconds.toFixed(2)} s (each: p50=${fmt(percentile(latencies, 50))} ms p99=${fmt(percentile(latencies, 99))} ms); ` +
@@ -171,55 +153,11 @@ async function run(name) {
       pingP99: percentile(rtts, 99),
     };
   } catch (error) {
-    process.stderr.write(`[${name}] ${error.stack}\n--- last output of the server ---\n${output}\n`);
+    process.stderr.write(`[${name}] ${error.stack}\n--- last output of the server ---\n${serverOutput()}\n`);
     throw error;
   } finally {
     await stop(child);
   }
-}
-
-/**
- * The port the child serves on, found through /proc (the gateway logs it only at LOG_LEVEL=info):
- * its listening socket other than the inspector's.
- */
-async function listeningPort(child, inspectorUrl) {
-  const inspectorPort = () => Number(new URL(inspectorUrl()).port);
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`server exited (code ${child.exitCode}, signal ${child.signalCode}) before listening`);
-    }
-    const ports = inspectorUrl() ? await listeningPorts(child.pid) : [];
-    const port = ports.find((p) => p !== inspectorPort());
-    if (port !== undefined) return port;
-    await sleep(100);
-  }
-}
-
-async function listeningPorts(pid) {
-  const inodes = new Set();
-  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
-    const match = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''));
-    if (match) inodes.add(match[1]);
-  }
-  const ports = [];
-  for (const table of ['tcp', 'tcp6']) {
-    const text = await readFile(`/proc/${pid}/net/${table}`, 'utf8').catch(() => '');
-    for (const line of text.split('\n').slice(1)) {
-      const [, local, , state, , , , , , inode] = line.trim().split(/\s+/);
-      if (state === '0A' && inodes.has(inode)) ports.push(parseInt(local.split(':').pop(), 16));
-    }
-  }
-  return ports;
-}
-
-/** The gateway listens a moment before it accepts WebSockets; /ready says when. */
-async function waitReady(base, child) {
-  for (let i = 0; i < 100 && child.exitCode === null; i++) {
-    const ok = await fetch(`${base}/ready`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`${base}/ready did not answer 200`);
 }
 
 async function fetchTokens(base, users, prefix) {
@@ -294,59 +232,14 @@ async function connect(base, token) {
   });
 }
 
-async function pool(count, task) {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) await task(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
-}
-
-/** RSS after a full GC, so garbage from the handshakes does not count as connection memory. */
-async function settledRss(pid, inspectorUrl) {
-  await sleep(SETTLE_MS);
-  const ws = new WebSocket(inspectorUrl);
-  await once(ws, 'open');
-  const collected = new Promise((resolve) => ws.on('message', (data) => JSON.parse(data.toString()).id === 1 && resolve()));
-  ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
-  await collected;
-  ws.close();
-  await sleep(500);
-  return rssKiB(pid);
-}
-
-async function rssKiB(pid) {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)[1]);
-}
-
-/** utime + stime of a process, in ms (Linux USER_HZ is 100). */
-async function cpuMs(pid) {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+function pool(count, task) {
+  return runPool(count, CONCURRENCY, task);
 }
 
 async function stop(child) {
   for (const ws of sockets) ws.terminate();
   sockets.clear();
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    // The gateway drains on SIGTERM; with no connections left that is quick, but do not wait on it forever.
-    if ((await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)])) === false) child.kill('SIGKILL');
-  }
-  children.delete(child);
-}
-
-function percentile(values, p) {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function fmt(value, digits = 2) {
-  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+  await stopServer(child);
 }
 
 function report(results) {

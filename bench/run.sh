@@ -1,6 +1,13 @@
 #!/bin/sh
-# Raises the open-files limit (each side of every connection holds a descriptor), then runs
-# the benchmark with the given flags, e.g. bench/run.sh --n 20000
+# Raises the open-files limit (each side of every connection holds a descriptor), then runs a
+# benchmark with the given flags. The first argument may name it (default: handshake):
+#   bench/run.sh --n 20000            handshake-bench.mjs
+#   bench/run.sh fanout --n 5000      fanout-bench.mjs
+#   bench/run.sh churn                churn-bench.mjs
 set -e
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -H -n)"
-exec node "$(dirname "$0")/handshake-bench.mjs" "$@"
+bench=handshake
+case "$1" in
+  handshake | fanout | churn) bench=$1; shift ;;
+esac
+exec node "$(dirname "$0")/$bench-bench.mjs" "$@"
