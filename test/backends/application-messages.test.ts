@@ -126,7 +126,7 @@ describe('application messages without a backend', () => {
     writeFileSync(`${dir}/chat.bad.json`, '{"type":"strin"}');
     try {
       const { child, output } = runGatewayProcess({ ...SECRET_ENV, MESSAGE_SCHEMAS_DIR: dir });
-      const [code] = await once(child, 'exit');
+      const [code] = await once(child, 'close');
       expect(code).toBe(1);
       expect(output()).toContain(`${dir}/chat.bad.json`);
     } finally {

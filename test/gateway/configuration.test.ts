@@ -7,7 +7,7 @@ const JWKS = 'http://127.0.0.1:9/jwks.json';
 /** Starts the gateway with `env` and resolves with its exit code and output. */
 async function failedStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const { child, output } = runGatewayProcess(env);
-  const [code] = await once(child, 'exit');
+  const [code] = await once(child, 'close');
   return { code: code as number | null, output: output() };
 }
 

@@ -13,7 +13,7 @@ describe('drain on SIGTERM (protocol §7)', () => {
     // One client delays its close reply, so the drain is observable while it is under way.
     clients[0].socket.pause();
     const token = await signToken('late-comer');
-    const exit = once(gw.child, 'exit');
+    const exit = once(gw.child, 'close');
     gw.child.kill('SIGTERM');
     await gw.waitForLog((l) => l.msg === 'draining');
 

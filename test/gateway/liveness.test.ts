@@ -9,7 +9,7 @@ import { SECRET_ENV, ticketUrl } from '../support/tokens.js';
 describe('heartbeat', () => {
   let gw: RunningGateway;
   beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, HEARTBEAT_MS: '100', MAX_CONNECTIONS_PER_USER: '1' });
+    gw = await startGateway({ ...SECRET_ENV, HEARTBEAT_MS: '300', MAX_CONNECTIONS_PER_USER: '1' });
   });
   afterAll(async () => {
     await gw.stop();

@@ -37,7 +37,7 @@ describe('README quick start', () => {
       });
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const timer = setTimeout(() => child.kill(), 15_000);
-      await once(child, 'exit');
+      await once(child, 'close');
       clearTimeout(timer);
       expect(output).toContain("type: 'welcome'");
       expect(output).toContain("userId: 'alice'");

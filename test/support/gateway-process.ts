@@ -59,7 +59,8 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ru
       }
     }
   });
-  const exited = once(child, 'exit');
+  // 'close' rather than 'exit': it comes once stdout and stderr are read to the end.
+  const exited = once(child, 'close');
   const waitForLog = (test: (l: Record<string, unknown>) => boolean) => {
     const seen = lines.find(test);
     if (seen) return Promise.resolve(seen);
