@@ -38,6 +38,14 @@ describe('channels (protocol §5–6)', () => {
     await Promise.all([alice.close(), bob.close()]);
   });
 
+  it('has a subscribe in place before a publish the same client sent right after it', async () => {
+    const socket = await member(gw, 'eager', { channels: ['room:*'], publish: ['room:*'] });
+    socket.send({ type: 'subscribe', id: 's', channel: 'room:eager' });
+    socket.send({ type: 'publish', id: 'p', channel: 'room:eager', payload: 'first' });
+    expect(await socket.nextOfType('message')).toMatchObject({ channel: 'room:eager', offset: 1, payload: 'first' });
+    await socket.close();
+  });
+
   it('acks a repeated publish id with the first offset and delivers it once', async () => {
     const alice = await member(gw, 'idem', { channels: ['room:*'], publish: ['room:*'] });
     await alice.request({ type: 'subscribe', id: 's', channel: 'room:idem' });

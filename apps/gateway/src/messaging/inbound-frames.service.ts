@@ -100,13 +100,20 @@ export class InboundFrames {
     if (answer === undefined) {
       return this.fail(connection, 'UNKNOWN_TYPE', `no handler for type "${frame.type}"`, frame.id);
     }
-    answer.subscribe({
-      next: (frame) => frame && connection.send(frame),
-      error: (error: unknown) => {
-        this.log.error({ err: error, connectionId: connection.id }, 'handler failed');
-        this.fail(connection, 'INTERNAL', 'internal error', frame.id);
-      },
+    const handled = new Promise<void>((resolve) => {
+      answer.subscribe({
+        next: (reply) => reply && connection.send(reply),
+        error: (error: unknown) => {
+          this.log.error({ err: error, connectionId: connection.id }, 'handler failed');
+          this.fail(connection, 'INTERNAL', 'internal error', frame.id);
+          resolve();
+        },
+        complete: resolve,
+      });
     });
+    // Built-in frames finish before the next frame starts, so a subscribe is in place before
+    // a publish sent after it; application messages wait on a backend and run side by side.
+    if (BUILT_IN_TYPES.has(frame.type)) await handled;
   }
 
   private fail(
