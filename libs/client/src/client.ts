@@ -1,0 +1,385 @@
+import {
+  CLOSE_REACTIONS,
+  type ClientEnvelope,
+  type CloseCode,
+  type DiscoveryDocument,
+  type ErrorPayload,
+  type Json,
+  type Limits,
+  type MessageMap,
+  type MessagePayload,
+  type MessageType,
+  type WelcomePayload,
+} from '@switchboard/protocol';
+import { Connector } from './connector.js';
+import { Emitter, type Disposer } from './emitter.js';
+import { ClientErrorCode, SwitchboardError } from './errors.js';
+import { Heartbeat } from './heartbeat.js';
+import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
+import { Outbound } from './outbound.js';
+import { nextState, type ClientEvent, type ClientState, type FailureReason, type StateChange } from './state.js';
+import { Subscription, type ChannelMessage, type SubscribeAckPayload } from './subscription.js';
+import { createTransport, type ReconnectingSocket } from './transport.js';
+
+/** Limits assumed until the gateway advertises its own (the protocol's defaults). */
+const DEFAULT_LIMITS: Limits = {
+  maxConnectionsPerUser: 5,
+  rateLimit: { messages: 60, intervalMs: 10_000, burst: 60 },
+  maxMessageBytes: 65_536,
+  heartbeatMs: 25_000,
+};
+
+/** Replies by message type, for typed `request()` answers; types left out answer `Json`. */
+export type ReplyMap<M extends MessageMap> = Partial<Record<MessageType<M>, unknown>>;
+type Reply<M extends MessageMap, R extends ReplyMap<M>, T extends MessageType<M>> = T extends keyof R ? R[T] : Json | undefined;
+
+export interface ClientEvents {
+  state: StateChange;
+  /** Failures nobody awaits: discovery, tickets, answers to `send()`. */
+  error: SwitchboardError;
+  welcome: WelcomePayload;
+}
+
+/** Counters for dashboards and debugging; see `client.stats()`. */
+export interface ClientStats {
+  state: ClientState;
+  /** ms since epoch of the last state change. */
+  stateSince: number;
+  framesSent: number;
+  framesReceived: number;
+  reconnects: number;
+  queuedFrames: number;
+  /** The last ping→pong round trip, ms. */
+  lastRttMs?: number;
+}
+
+type ServerFrame = { type: string; id?: string; channel?: string; payload?: unknown; offset?: number; epoch?: string; ts?: number };
+
+/**
+ * The Switchboard client: one connection to the gateway that reconnects by itself,
+ * queues while down, and keeps channel subscriptions gap-free. Framework-agnostic.
+ *
+ * @example
+ * const client = createClient<typeof messages>({ url: 'https://gw.example.com', getToken });
+ * const reply = await client.request('chat.send', { text: 'hi' });
+ * client.subscribe('room:1', (message) => render(message.payload));
+ */
+export class SwitchboardClient<M extends MessageMap = MessageMap, R extends ReplyMap<M> = {}> {
+  private readonly options: ResolvedOptions;
+  private readonly events = new Emitter<ClientEvents>();
+  /** The reconnecting socket and its URL provider of the current `connect()`; new after a close. */
+  private connector?: Connector;
+  private socket?: ReconnectingSocket;
+  private readonly outbound: Outbound;
+  private readonly subscriptions = new Map<string, Subscription<Json>>();
+  private readonly heartbeat: Heartbeat;
+  private current: ClientState = 'idle';
+  private since: number;
+  private limits: Limits = DEFAULT_LIMITS;
+  private serverAfterMs?: number;
+  private welcomed = false;
+  private refreshTimer?: ReturnType<typeof setTimeout>;
+  private nextId = 0;
+  private readonly idPrefix = randomPrefix();
+  private lastReceivedAt = 0;
+  private counters = { received: 0, reconnects: 0, rtt: undefined as number | undefined };
+
+  constructor(options: ClientOptions) {
+    this.options = resolveOptions(options);
+    this.since = this.options.now();
+    this.outbound = new Outbound({ maxFrames: this.options.maxQueuedFrames, maxBytes: this.options.maxQueuedBytes }, this.limits.rateLimit, this.options.now);
+    this.heartbeat = new Heartbeat(
+      { lastReceivedAt: () => this.lastReceivedAt, sendPing: () => this.ping(), dead: () => this.socket?.reconnect(4000, 'heartbeat timeout') },
+      DEFAULT_LIMITS.heartbeatMs,
+      this.options.pongTimeoutMs,
+      this.options.now,
+    );
+    if (this.options.autoConnect) this.connect();
+  }
+
+  get state(): ClientState {
+    return this.current;
+  }
+
+  /** Listens to `state`, `error` or `welcome`; returns the way to stop. */
+  on<K extends keyof ClientEvents>(event: K, listener: (value: ClientEvents[K]) => void): Disposer {
+    return this.events.on(event, listener);
+  }
+
+  /** Starts connecting (done by `createClient` unless `autoConnect: false`); also reopens a closed client. */
+  connect(): void {
+    if (this.current !== 'idle' && this.current !== 'closed') return;
+    const connector = new Connector(this.options, {
+      error: (error) => this.events.emit('error', error),
+      fail: (reason) => this.fail(reason),
+      discovered: (document: DiscoveryDocument) => this.adopt(document.limits),
+    });
+    const socket = createTransport(connector.nextUrl, this.options.WebSocket, this.options.connectTimeoutMs);
+    // Events of a socket this client has since replaced or closed are stale: ignore them.
+    socket.addEventListener('message', (event) => socket === this.socket && this.receive(event.data));
+    socket.addEventListener('close', (event) => socket === this.socket && this.closed(event.code, event.target === socket));
+    this.connector = connector;
+    this.socket = socket;
+    this.dispatch('connect');
+    socket.reconnect();
+  }
+
+  /** Closes for good: pending requests reject with `CLOSED`, subscriptions stop. */
+  close(): void {
+    if (this.current === 'closed' || this.current === 'failed') return;
+    this.shutDown();
+    this.dispatch('close');
+  }
+
+  /**
+   * Sends an application message without waiting for its answer. It is queued while not
+   * connected and resent after a reconnect until acked; an `error` answer is emitted as `error`.
+   * @throws {SwitchboardError} `QUEUE_FULL` or `MESSAGE_TOO_LARGE`
+   */
+  send<T extends MessageType<M>>(type: T, payload: MessagePayload<M, T>): void {
+    this.enqueue({ type, id: this.id(), payload: payload as Json }, (answer) => {
+      if (!answer.ok) this.events.emit('error', answer.error);
+    });
+  }
+
+  /** Sends an application message and resolves with the `ack` payload; rejects with a `SwitchboardError`. */
+  request<T extends MessageType<M>>(type: T, payload: MessagePayload<M, T>, options: { timeoutMs?: number } = {}): Promise<Reply<M, R, T>> {
+    return this.call({ type, id: this.id(), payload: payload as Json }, options.timeoutMs) as Promise<Reply<M, R, T>>;
+  }
+
+  /** Publishes to a channel the JWT's `publish` claim allows; resolves with its position. */
+  publish(channel: string, payload: Json, options: { timeoutMs?: number } = {}): Promise<{ offset: number; epoch: string }> {
+    return this.call({ type: 'publish', id: this.id(), channel, payload }, options.timeoutMs) as Promise<{ offset: number; epoch: string }>;
+  }
+
+  /** Subscribes to `channel` (once per channel: later calls share the subscription). */
+  subscribe<T = Json>(channel: string, onMessage?: (message: ChannelMessage<T>) => void): Subscription<T> {
+    if (this.current === 'failed') throw new SwitchboardError(ClientErrorCode.CLOSED, 'the client has failed', { recoverable: false });
+    let subscription = this.subscriptions.get(channel) as Subscription<T> | undefined;
+    if (!subscription || subscription.state === 'unsubscribed' || subscription.state === 'failed') {
+      subscription = new Subscription<T>(channel, (s) => this.sendSubscribe(s), (s) => this.leave(s));
+      this.subscriptions.set(channel, subscription as unknown as Subscription<Json>);
+      if (this.welcomed) subscription.resubscribe();
+    }
+    if (onMessage) subscription.on('message', onMessage);
+    return subscription;
+  }
+
+  stats(): ClientStats {
+    return {
+      state: this.current,
+      stateSince: this.since,
+      framesSent: this.outbound.sentCount,
+      framesReceived: this.counters.received,
+      reconnects: this.counters.reconnects,
+      queuedFrames: this.outbound.queued,
+      ...(this.counters.rtt === undefined ? {} : { lastRttMs: this.counters.rtt }),
+    };
+  }
+
+  private call(frame: ClientEnvelope & { id: string }, timeoutMs = this.options.requestTimeoutMs): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.enqueue(frame, (answer) => (answer.ok ? resolve(answer.payload) : reject(answer.error)), { timeoutMs, control: frame.type === 'auth' });
+      } catch (error) {
+        reject(error);
+      }
+    });
+  }
+
+  private enqueue(frame: ClientEnvelope & { id: string }, onAnswer: Parameters<Outbound['enqueue']>[2], options?: Parameters<Outbound['enqueue']>[3]): void {
+    if (this.current === 'closed' || this.current === 'failed') {
+      throw new SwitchboardError(ClientErrorCode.CLOSED, `the client is ${this.current}`, { recoverable: false });
+    }
+    this.outbound.enqueue(frame, this.limits.maxMessageBytes, onAnswer, options);
+  }
+
+  private sendSubscribe<T>(subscription: Subscription<T>): void {
+    const since = subscription.since;
+    const frame = { type: 'subscribe', id: this.id(), channel: subscription.channel, ...(since ? { payload: { since } } : {}) };
+    this.outbound.enqueue(
+      frame,
+      Infinity,
+      (answer) => {
+        if (answer.ok) subscription.acked(answer.payload as unknown as SubscribeAckPayload);
+        else if (answer.error.code === ClientErrorCode.CLOSED) return;
+        else if (answer.error.recoverable) setTimeout(() => subscription.resubscribe(), answer.error.retryAfterMs ?? 1_000);
+        else subscription.failed(answer.error);
+      },
+      { control: true },
+    );
+  }
+
+  private leave<T>(subscription: Subscription<T>): void {
+    if (this.subscriptions.get(subscription.channel) !== (subscription as unknown)) return;
+    this.subscriptions.delete(subscription.channel);
+    if (!this.welcomed) return;
+    this.outbound.enqueue({ type: 'unsubscribe', id: this.id(), channel: subscription.channel }, Infinity, () => undefined, { control: true });
+  }
+
+  private receive(data: unknown): void {
+    let frame: ServerFrame;
+    try {
+      frame = JSON.parse(String(data)) as ServerFrame;
+    } catch {
+      return this.events.emit('error', new SwitchboardError('INVALID_JSON', 'the gateway sent a frame that is not JSON'));
+    }
+    this.lastReceivedAt = this.options.now();
+    this.counters.received++;
+    switch (frame.type) {
+      case 'welcome':
+        return this.welcome(frame.payload as WelcomePayload);
+      case 'pong':
+        if (frame.id?.startsWith('hb:')) this.counters.rtt = this.options.now() - Number(frame.id.slice(3));
+        return;
+      case 'ack':
+        if (frame.id) this.outbound.settle(frame.id, { ok: true, payload: frame.payload as Json | undefined });
+        return;
+      case 'error':
+        return this.answerError(frame.id, frame.payload as ErrorPayload);
+      case 'message':
+        this.subscriptions.get(frame.channel!)?.receive(frame as unknown as ChannelMessage);
+        return;
+      case 'reconnect':
+        this.serverAfterMs = (frame.payload as { afterMs?: number } | undefined)?.afterMs;
+        return;
+    }
+  }
+
+  private answerError(id: string | undefined, payload: ErrorPayload): void {
+    const error = new SwitchboardError(payload.code, payload.message, {
+      recoverable: payload.recoverable,
+      ...(payload.retryAfterMs === undefined ? {} : { retryAfterMs: payload.retryAfterMs }),
+      ...(payload.details === undefined ? {} : { details: payload.details }),
+    });
+    if (id !== undefined && payload.code === 'RATE_LIMITED' && this.outbound.retryLater(id, payload.retryAfterMs ?? 1_000)) return;
+    if (id === undefined || !this.outbound.settle(id, { ok: false, error })) this.events.emit('error', error);
+  }
+
+  private welcome(payload: WelcomePayload): void {
+    this.welcomed = true;
+    this.adopt(payload.limits);
+    this.connector?.opened(payload.expiresAt - this.options.now());
+    this.scheduleRefresh(payload.expiresAt);
+    this.heartbeat.start();
+    // Subscribe frames of the last connection are void: each subscription asks again, with since.
+    this.outbound.forget((frame) => frame.type === 'subscribe' || frame.type === 'unsubscribe');
+    for (const subscription of this.subscriptions.values()) subscription.resubscribe();
+    const socket = this.socket;
+    if (socket) this.outbound.attach((text) => socket.send(text), this.limits.rateLimit);
+    this.dispatch('opened');
+    this.events.emit('welcome', payload);
+  }
+
+  /**
+   * What to do after a close, by code: data in `CLOSE_REACTIONS` (protocol §7). A close
+   * reconnecting-websocket made up itself (`synthetic`: a refused handshake, a connect
+   * timeout) says 1000 but is a failed attempt.
+   */
+  private closed(code: number, synthetic: boolean): void {
+    const connector = this.connector;
+    if (!connector) return;
+    const wasWelcomed = this.welcomed;
+    this.suspend();
+    const reaction = synthetic && code === 1000 ? 'reconnect-with-backoff' : (CLOSE_REACTIONS[code as CloseCode] ?? 'reconnect-with-backoff');
+    switch (reaction) {
+      case 'none':
+        return this.close();
+      case 'stop':
+        return this.fail(code === 4008 ? 'evicted' : 'forbidden');
+      case 'refresh-credential':
+        if (!connector.credentialRejected()) return this.fail('unauthorized');
+        break;
+      case 'reconnect-after-server-delay':
+        connector.afterServerDelay(this.serverAfterMs ?? 0);
+        break;
+      case 'reconnect':
+        connector.soon();
+        break;
+      default:
+        connector.connectFailed();
+    }
+    this.serverAfterMs = undefined;
+    if (wasWelcomed) this.counters.reconnects++;
+    if (this.current !== 'reconnecting') this.dispatch('dropped');
+  }
+
+  /** The socket is gone: stop timers, hold frames and subscriptions until the next welcome. */
+  private suspend(): void {
+    this.welcomed = false;
+    this.heartbeat.stop();
+    clearTimeout(this.refreshTimer);
+    this.outbound.detach();
+    for (const subscription of this.subscriptions.values()) subscription.suspend();
+  }
+
+  private fail(reason: FailureReason): void {
+    if (this.current === 'failed') return;
+    this.shutDown();
+    this.dispatch('fail', reason);
+  }
+
+  private shutDown(): void {
+    this.suspend();
+    const { connector, socket } = this;
+    this.connector = undefined;
+    this.socket = undefined;
+    connector?.dispose();
+    socket?.close(1000, 'client closed');
+    this.outbound.rejectAll(new SwitchboardError(ClientErrorCode.CLOSED, 'the client was closed', { recoverable: false }));
+    for (const subscription of [...this.subscriptions.values()]) subscription.unsubscribe();
+  }
+
+  /** Gets a new token before the credential expires and sends it in-band (`auth`). */
+  private scheduleRefresh(expiresAt: number): void {
+    clearTimeout(this.refreshTimer);
+    const lifetime = expiresAt - this.options.now();
+    const lead = Math.min(this.options.refreshBeforeExpiryMs, lifetime / 2);
+    this.refreshTimer = setTimeout(() => void this.refresh(), Math.min(Math.max(0, lifetime - lead), 2_147_483_647));
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const token = await this.options.getToken();
+      const answer = (await this.call({ type: 'auth', id: this.id(), payload: { token } })) as { expiresAt: number };
+      this.scheduleRefresh(answer.expiresAt);
+    } catch (error) {
+      // The gateway keeps the old credential; when it expires the 4001 path takes over.
+      this.events.emit('error', error instanceof SwitchboardError ? error : new SwitchboardError('UNAUTHORIZED', String(error)));
+    }
+  }
+
+  private ping(): void {
+    if (this.welcomed) this.socket?.send(JSON.stringify({ type: 'ping', id: `hb:${this.options.now()}` }));
+  }
+
+  private adopt(limits: Limits): void {
+    this.limits = limits;
+    this.heartbeat?.setIdle(limits.heartbeatMs);
+  }
+
+  private dispatch(event: ClientEvent, reason?: FailureReason): void {
+    const previous = this.current;
+    this.current = nextState(previous, event);
+    if (this.current === previous) return;
+    this.since = this.options.now();
+    this.events.emit('state', { state: this.current, previous, at: this.since, ...(reason ? { reason } : {}) });
+  }
+
+  /** Unique across tabs and reloads: the gateway dedupes publishes by user and id. */
+  private id(): string {
+    return `${this.idPrefix}-${(++this.nextId).toString(36)}`;
+  }
+}
+
+/** Creates a client and, unless `autoConnect: false`, starts connecting. */
+export function createClient<M extends MessageMap = MessageMap, R extends ReplyMap<M> = {}>(options: ClientOptions): SwitchboardClient<M, R> {
+  return new SwitchboardClient<M, R>(options);
+}
+
+/** 64 random bits, as hex: enough that two clients of one user never pick the same ids. */
+function randomPrefix(): string {
+  const bytes = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,40 @@
+import { RECOVERABLE, type ErrorCode, type Json } from '@switchboard/protocol';
+
+/** Codes the client raises itself, beside the protocol's. */
+export const ClientErrorCode = {
+  /** The outbound queue is at its frame or byte limit. */
+  QUEUE_FULL: 'QUEUE_FULL',
+  /** The gateway could not be reached (DNS, refused, offline, CORS). */
+  NETWORK: 'NETWORK',
+  /** The client was closed, or failed for good, before the answer came. */
+  CLOSED: 'CLOSED',
+} as const;
+
+export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
+
+/** Every failure the client reports: a code to branch on, never only prose. */
+export class SwitchboardError extends Error {
+  override readonly name = 'SwitchboardError';
+  /** A protocol error code, a client code, or one the app's backend chose. */
+  readonly code: ErrorCode | ClientErrorCode | (string & {});
+  /** Whether trying the same thing later can succeed. */
+  readonly recoverable: boolean;
+  /** When the gateway says how long to wait. */
+  readonly retryAfterMs?: number;
+  /** HTTP status, for failures of discovery or the ticket request. */
+  readonly status?: number;
+  readonly details?: Json;
+
+  constructor(
+    code: ErrorCode | ClientErrorCode | (string & {}),
+    message: string,
+    extra: { recoverable?: boolean; retryAfterMs?: number; status?: number; details?: Json } = {},
+  ) {
+    super(message);
+    this.code = code;
+    this.recoverable = extra.recoverable ?? RECOVERABLE[code as ErrorCode] ?? code !== ClientErrorCode.CLOSED;
+    if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
+    if (extra.status !== undefined) this.status = extra.status;
+    if (extra.details !== undefined) this.details = extra.details;
+  }
+}

@@ -1,0 +1,7 @@
+export { createClient, SwitchboardClient, type ClientEvents, type ClientStats, type ReplyMap } from './client.js';
+export type { ClientOptions, NetworkSignals, WebSocketConstructor } from './options.js';
+export { SwitchboardError, ClientErrorCode } from './errors.js';
+export { Subscription, type ChannelMessage, type SubscriptionState, type SubscriptionEvents } from './subscription.js';
+export { CLIENT_TRANSITIONS, type ClientState, type FailureReason, type StateChange } from './state.js';
+export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+export type { Disposer } from './emitter.js';

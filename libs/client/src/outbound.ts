@@ -1,0 +1,169 @@
+import type { ClientEnvelope, Json, RateLimitPolicy } from '@switchboard/protocol';
+import { ClientErrorCode, SwitchboardError } from './errors.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** A frame the client sent or will send, kept until the gateway answers it. */
+interface Pending {
+  frame: ClientEnvelope & { id: string };
+  text: string;
+  bytes: number;
+  onAnswer(answer: { ok: true; payload: Json | undefined } | { ok: false; error: SwitchboardError }): void;
+  timer?: ReturnType<typeof setTimeout>;
+  /** Whether it was written to the current socket. */
+  sent: boolean;
+}
+
+export interface OutboundLimits {
+  maxFrames: number;
+  maxBytes: number;
+}
+
+/**
+ * Every frame with an id lives here from `enqueue` until its `ack` or `error`: waiting
+ * in order while the connection is down, paced by a token bucket mirroring the gateway's,
+ * and written again with the same id after a reconnect, so nothing is dropped silently
+ * and a retried `publish` is not applied twice.
+ */
+export class Outbound {
+  private readonly pending = new Map<string, Pending>();
+  /** Subscribes and credential refreshes: written before the rest after a reconnect. */
+  private readonly control = new Map<string, Pending>();
+  private queuedBytes = 0;
+  private readonly bucket: TokenBucket;
+  private pumpTimer?: ReturnType<typeof setTimeout>;
+  private writer?: (text: string) => void;
+  sentCount = 0;
+
+  constructor(
+    private readonly limits: OutboundLimits,
+    rateLimit: RateLimitPolicy,
+    private readonly now: () => number,
+  ) {
+    this.bucket = new TokenBucket(rateLimit, now);
+  }
+
+  /** Frames not yet written to the current socket. */
+  get queued(): number {
+    let count = 0;
+    for (const entry of this.entries()) if (!entry.sent) count++;
+    return count;
+  }
+
+  private *entries(): Generator<Pending> {
+    yield* this.control.values();
+    yield* this.pending.values();
+  }
+
+  private find(id: string): Pending | undefined {
+    return this.control.get(id) ?? this.pending.get(id);
+  }
+
+  /**
+   * Adds a frame; it is written when connected and a token is there.
+   * @throws {SwitchboardError} `QUEUE_FULL` at the frame or byte limit, `MESSAGE_TOO_LARGE` past `maxMessageBytes`.
+   */
+  enqueue(
+    frame: ClientEnvelope & { id: string },
+    maxMessageBytes: number,
+    onAnswer: Pending['onAnswer'],
+    options: { timeoutMs?: number; control?: boolean } = {},
+  ): void {
+    const { timeoutMs } = options;
+    const text = JSON.stringify(frame);
+    const bytes = byteLength(text);
+    if (bytes > maxMessageBytes) {
+      throw new SwitchboardError('MESSAGE_TOO_LARGE', `frame of ${bytes} bytes is over the gateway's ${maxMessageBytes}`, { recoverable: false });
+    }
+    // Subscribes and refreshes are bounded by the app's subscriptions, and must go out after a reconnect.
+    if (!options.control && (this.queued >= this.limits.maxFrames || this.queuedBytes + bytes > this.limits.maxBytes)) {
+      throw new SwitchboardError(ClientErrorCode.QUEUE_FULL, `the send queue is full (${this.limits.maxFrames} frames / ${this.limits.maxBytes} bytes)`, { recoverable: true });
+    }
+    const entry: Pending = { frame, text, bytes, onAnswer, sent: false };
+    if (timeoutMs !== undefined) {
+      entry.timer = setTimeout(() => this.settle(frame.id, { ok: false, error: new SwitchboardError('TIMEOUT', `no answer to "${frame.type}" within ${timeoutMs} ms`, { recoverable: true }) }), timeoutMs);
+    }
+    (options.control ? this.control : this.pending).set(frame.id, entry);
+    this.queuedBytes += bytes;
+    this.pump();
+  }
+
+  /** Settles the frame an `ack` or `error` answers; false when none waits for that id. */
+  settle(id: string, answer: Parameters<Pending['onAnswer']>[0]): boolean {
+    const entry = this.find(id);
+    if (!entry) return false;
+    this.pending.delete(id);
+    this.control.delete(id);
+    clearTimeout(entry.timer);
+    if (!entry.sent) this.queuedBytes -= entry.bytes;
+    entry.onAnswer(answer);
+    return true;
+  }
+
+  /** A `RATE_LIMITED` answer: the frame goes back in line and is retried after the wait. */
+  retryLater(id: string, afterMs: number): boolean {
+    const entry = this.find(id);
+    if (!entry) return false;
+    entry.sent = false;
+    this.queuedBytes += entry.bytes;
+    this.schedulePump(afterMs);
+    return true;
+  }
+
+  /** A socket is ready: everything unanswered is written again, oldest first. */
+  attach(writer: (text: string) => void, rateLimit: RateLimitPolicy): void {
+    this.writer = writer;
+    this.bucket.update(rateLimit);
+    for (const entry of this.entries()) {
+      if (entry.sent) {
+        entry.sent = false;
+        this.queuedBytes += entry.bytes;
+      }
+    }
+    this.pump();
+  }
+
+  /** The socket is gone: frames wait until the next `attach`. */
+  detach(): void {
+    this.writer = undefined;
+    clearTimeout(this.pumpTimer);
+  }
+
+  /** Drops unanswered frames matching `filter` without settling them (their owner resends). */
+  forget(filter: (frame: ClientEnvelope) => boolean): void {
+    for (const entry of [...this.entries()]) {
+      if (!filter(entry.frame)) continue;
+      this.pending.delete(entry.frame.id);
+      this.control.delete(entry.frame.id);
+      clearTimeout(entry.timer);
+      if (!entry.sent) this.queuedBytes -= entry.bytes;
+    }
+  }
+
+  /** Rejects everything: the client is closed or failed for good. */
+  rejectAll(error: SwitchboardError): void {
+    for (const entry of [...this.entries()]) this.settle(entry.frame.id, { ok: false, error });
+    this.detach();
+  }
+
+  private pump(): void {
+    if (!this.writer) return;
+    for (const entry of this.entries()) {
+      if (entry.sent) continue;
+      const wait = this.bucket.take();
+      if (wait > 0) return this.schedulePump(wait);
+      entry.sent = true;
+      this.queuedBytes -= entry.bytes;
+      this.sentCount++;
+      this.writer(entry.text);
+    }
+  }
+
+  private schedulePump(afterMs: number): void {
+    clearTimeout(this.pumpTimer);
+    this.pumpTimer = setTimeout(() => this.pump(), afterMs);
+  }
+}
+
+function byteLength(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
