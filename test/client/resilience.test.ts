@@ -109,6 +109,26 @@ describe('client resilience against a real gateway', () => {
     expect(tokens).toBe(4);
   });
 
+  it('refreshes its credential in-band before it expires, so the session does not drop', async () => {
+    const { signToken } = await import('../support/tokens.js');
+    let tokens = 0;
+    const client = sdkClient(proxy.url, 'long-session', claims, {
+      getToken: async () => {
+        tokens++;
+        return signToken('long-session', claims, 3);
+      },
+    });
+    const welcome = new Promise<{ expiresAt: number }>((resolve) => client.on('welcome', resolve));
+    await reach(client, 'open');
+    const { expiresAt } = await welcome;
+    // The first credential's expiry has to pass for the test to show anything.
+    await new Promise((resolve) => setTimeout(resolve, expiresAt - Date.now() + 1_500));
+    expect(tokens).toBeGreaterThanOrEqual(2);
+    expect(client.state).toBe('open');
+    expect(client.stats().reconnects).toBe(0);
+    await expect(client.publish('room:long', 'still here')).resolves.toMatchObject({ offset: 1 });
+  });
+
   it('stops for good on 4003', async () => {
     const client = sdkClient(proxy.url, 'banned', claims);
     await reach(client, 'open');
