@@ -162,6 +162,32 @@ describe('client resilience against a real gateway', () => {
   });
 });
 
+describe('client handshakes refused by the gateway', () => {
+  afterEach(closeClients);
+
+  it('keeps retrying a refused handshake (429 TOO_MANY_CONNECTIONS) and connects once there is room; reopens after close()', async () => {
+    const gw = await startGateway({ ...SECRET_ENV, MAX_CONNECTIONS_PER_USER: '1' });
+    try {
+      const first = sdkClient(gw.http(''), 'crowded', claims);
+      await reach(first, 'open');
+      const second = sdkClient(gw.http(''), 'crowded', claims);
+      await reach(second, 'reconnecting');
+      expect(second.state).toBe('reconnecting');
+      first.close();
+      await reach(second, 'open');
+
+      second.close();
+      expect(second.state).toBe('closed');
+      second.connect();
+      await reach(second, 'open');
+      await expect(second.publish('room:again', 1)).resolves.toMatchObject({ offset: 1 });
+    } finally {
+      closeClients();
+      await gw.stop();
+    }
+  });
+});
+
 describe('client pacing', () => {
   afterEach(closeClients);
 
