@@ -38,7 +38,7 @@ async function call(fetchImpl: typeof fetch, url: string, init: RequestInit): Pr
     {
       status: response.status,
       ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-      ...(response.status >= 500 || response.status === 429 ? { recoverable: true } : {}),
+      recoverable: response.status >= 500 || response.status === 429,
     },
   );
 }

@@ -1,0 +1,82 @@
+import { jest } from '@jest/globals';
+import { Outbound } from './outbound.js';
+
+const policy = { messages: 1_000, intervalMs: 1_000, burst: 100 };
+const frame = (id: string, type = 'chat.send') => ({ type, id, payload: { id } });
+
+describe('Outbound', () => {
+  it('writes queued frames in order once attached, and keeps them until answered', () => {
+    const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, Date.now);
+    const answers: string[] = [];
+    for (const id of ['a', 'b', 'c']) outbound.enqueue(frame(id), 1_000, () => answers.push(id));
+    const written: string[] = [];
+    outbound.attach((text) => written.push(JSON.parse(text).id), policy);
+    expect(written).toEqual(['a', 'b', 'c']);
+    outbound.settle('b', { ok: true, payload: null });
+    outbound.detach();
+    outbound.attach((text) => written.push(JSON.parse(text).id), policy);
+    expect(written).toEqual(['a', 'b', 'c', 'a', 'c']);
+    expect(answers).toEqual(['b']);
+  });
+
+  it('writes control frames first and exempts them from the queue limits', () => {
+    const outbound = new Outbound({ maxFrames: 1, maxBytes: 10_000 }, policy, Date.now);
+    outbound.enqueue(frame('app'), 1_000, () => undefined);
+    expect(() => outbound.enqueue(frame('over'), 1_000, () => undefined)).toThrow(expect.objectContaining({ code: 'QUEUE_FULL' }));
+    outbound.enqueue(frame('sub', 'subscribe'), 1_000, () => undefined, { control: true });
+    const written: string[] = [];
+    outbound.attach((text) => written.push(JSON.parse(text).id), policy);
+    expect(written).toEqual(['sub', 'app']);
+  });
+
+  it('refuses a frame over maxMessageBytes and counts bytes against the limit', () => {
+    const outbound = new Outbound({ maxFrames: 100, maxBytes: 400 }, policy, Date.now);
+    expect(() => outbound.enqueue(frame('x'.repeat(300)), 100, () => undefined)).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }));
+    outbound.enqueue(frame('y'.repeat(100)), 1_000, () => undefined);
+    expect(() => outbound.enqueue(frame('z'.repeat(100)), 1_000, () => undefined)).toThrow(expect.objectContaining({ code: 'QUEUE_FULL' }));
+  });
+
+  it('retries a RATE_LIMITED frame after the wait, with the same id', () => {
+    jest.useFakeTimers();
+    try {
+      const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, Date.now);
+      outbound.enqueue(frame('p1', 'publish'), 1_000, () => undefined);
+      const written: string[] = [];
+      outbound.attach((text) => written.push(JSON.parse(text).id), policy);
+      expect(outbound.retryLater('p1', 500)).toBe(true);
+      jest.advanceTimersByTime(499);
+      expect(written).toEqual(['p1']);
+      jest.advanceTimersByTime(1);
+      expect(written).toEqual(['p1', 'p1']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('paces writes with the bucket instead of sending past the limit', () => {
+    jest.useFakeTimers();
+    try {
+      let now = 0;
+      const tight = { messages: 10, intervalMs: 1_000, burst: 2 };
+      const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, tight, () => now);
+      for (const id of ['1', '2', '3']) outbound.enqueue(frame(id), 1_000, () => undefined);
+      const written: string[] = [];
+      outbound.attach((text) => written.push(JSON.parse(text).id), tight);
+      expect(written).toEqual(['1', '2']);
+      now += 200;
+      jest.advanceTimersByTime(200);
+      expect(written).toEqual(['1', '2', '3']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('rejects everything on close, with a timeout still pending', () => {
+    const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, Date.now);
+    const errors: string[] = [];
+    outbound.enqueue(frame('a'), 1_000, (answer) => !answer.ok && errors.push(answer.error.code), { timeoutMs: 10_000 });
+    outbound.rejectAll(Object.assign(new Error('closed'), { code: 'CLOSED' }) as never);
+    expect(errors).toEqual(['CLOSED']);
+    expect(outbound.queued).toBe(0);
+  });
+});
