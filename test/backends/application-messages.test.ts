@@ -1,8 +1,7 @@
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startExampleBackend } from '../../examples/backend-node/server.mjs';
+import { freePort } from '../support/free-port.js';
 import { startGateway, type RunningGateway } from '../support/gateway-process.js';
 import { connect, type TestSocket } from '../support/test-socket.js';
 import { SECRET_ENV, ticketUrl } from '../support/tokens.js';
@@ -11,15 +10,6 @@ const SCHEMAS = fileURLToPath(new URL('../../examples/messages/schemas', import.
 const BACKEND_SECRET = 'backend-secret-0123456789abcdef0123456789';
 const API_KEY = 'api-key-0123456789abcdef0123456789abcdef';
 
-/** A port nobody listens on right now, so the backend can start after the gateway knows its URL. */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 describe('application messages through the example backend', () => {
   let gw: RunningGateway;

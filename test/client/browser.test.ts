@@ -1,10 +1,9 @@
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startExampleBackend } from '../../examples/backend-node/server.mjs';
 import { launchBrowser, openClientPage, serveClientBundle, type ClientBundleServer } from '../support/browser.js';
 import { stopBundler } from '../support/client-bundle.js';
+import { freePort } from '../support/free-port.js';
 import { startGateway, type RunningGateway } from '../support/gateway-process.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
@@ -12,14 +11,6 @@ const SCHEMAS = fileURLToPath(new URL('../../examples/messages/schemas', import.
 const BACKEND_SECRET = 'browser-backend-secret-0123456789abcdef01';
 const API_KEY = 'browser-api-key-0123456789abcdef0123456789';
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** Runs in the page: a client of the bundle, connected through discovery and a ticket. */
 function startPageClient(gatewayUrl: string): Promise<string> {
