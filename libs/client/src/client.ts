@@ -11,47 +11,16 @@ import {
   type MessageType,
   type WelcomePayload,
 } from '@switchboard/protocol';
+import { DEFAULT_LIMITS, randomPrefix, type ClientEvents, type ClientStats, type Reply, type ReplyMap } from './client-types.js';
 import { Connector } from './connector.js';
 import { Emitter, type Disposer } from './emitter.js';
 import { ClientErrorCode, SwitchboardError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { Outbound } from './outbound.js';
-import { nextState, type ClientEvent, type ClientState, type FailureReason, type StateChange } from './state.js';
+import { nextState, type ClientEvent, type ClientState, type FailureReason } from './state.js';
 import { Subscription, type ChannelMessage, type SubscribeAckPayload } from './subscription.js';
 import { createTransport, type ReconnectingSocket } from './transport.js';
-
-/** Limits assumed until the gateway advertises its own (the protocol's defaults). */
-const DEFAULT_LIMITS: Limits = {
-  maxConnectionsPerUser: 5,
-  rateLimit: { messages: 60, intervalMs: 10_000, burst: 60 },
-  maxMessageBytes: 65_536,
-  heartbeatMs: 25_000,
-};
-
-/** Replies by message type, for typed `request()` answers; types left out answer `Json`. */
-export type ReplyMap<M extends MessageMap> = Partial<Record<MessageType<M>, unknown>>;
-type Reply<M extends MessageMap, R extends ReplyMap<M>, T extends MessageType<M>> = T extends keyof R ? R[T] : Json | undefined;
-
-export interface ClientEvents {
-  state: StateChange;
-  /** Failures nobody awaits: discovery, tickets, answers to `send()`. */
-  error: SwitchboardError;
-  welcome: WelcomePayload;
-}
-
-/** Counters for dashboards and debugging; see `client.stats()`. */
-export interface ClientStats {
-  state: ClientState;
-  /** ms since epoch of the last state change. */
-  stateSince: number;
-  framesSent: number;
-  framesReceived: number;
-  reconnects: number;
-  queuedFrames: number;
-  /** The last ping→pong round trip, ms. */
-  lastRttMs?: number;
-}
 
 type ServerFrame = { type: string; id?: string; channel?: string; payload?: unknown; offset?: number; epoch?: string; ts?: number };
 
@@ -377,9 +346,3 @@ export function createClient<M extends MessageMap = MessageMap, R extends ReplyM
   return new SwitchboardClient<M, R>(options);
 }
 
-/** 64 random bits, as hex: enough that two clients of one user never pick the same ids. */
-function randomPrefix(): string {
-  const bytes = new Uint8Array(8);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}

@@ -1,4 +1,5 @@
-export { createClient, SwitchboardClient, type ClientEvents, type ClientStats, type ReplyMap } from './client.js';
+export { createClient, SwitchboardClient } from './client.js';
+export type { ClientEvents, ClientStats, ReplyMap } from './client-types.js';
 export type { ClientOptions, NetworkSignals, WebSocketConstructor } from './options.js';
 export { SwitchboardError, ClientErrorCode } from './errors.js';
 export { Subscription, type ChannelMessage, type SubscriptionState, type SubscriptionEvents } from './subscription.js';

@@ -1,0 +1,43 @@
+import type { Json, Limits, MessageMap, MessageType, WelcomePayload } from '@switchboard/protocol';
+import type { SwitchboardError } from './errors.js';
+import type { ClientState, StateChange } from './state.js';
+
+/** Limits assumed until the gateway advertises its own (the protocol's defaults). */
+export const DEFAULT_LIMITS: Limits = {
+  maxConnectionsPerUser: 5,
+  rateLimit: { messages: 60, intervalMs: 10_000, burst: 60 },
+  maxMessageBytes: 65_536,
+  heartbeatMs: 25_000,
+};
+
+/** Replies by message type, for typed `request()` answers; types left out answer `Json`. */
+export type ReplyMap<M extends MessageMap> = Partial<Record<MessageType<M>, unknown>>;
+export type Reply<M extends MessageMap, R extends ReplyMap<M>, T extends MessageType<M>> = T extends keyof R ? R[T] : Json | undefined;
+
+export interface ClientEvents {
+  state: StateChange;
+  /** Failures nobody awaits: discovery, tickets, answers to `send()`. */
+  error: SwitchboardError;
+  welcome: WelcomePayload;
+}
+
+/** Counters for dashboards and debugging; see `client.stats()`. */
+export interface ClientStats {
+  state: ClientState;
+  /** ms since epoch of the last state change. */
+  stateSince: number;
+  framesSent: number;
+  framesReceived: number;
+  reconnects: number;
+  queuedFrames: number;
+  /** The last ping→pong round trip, ms. */
+  lastRttMs?: number;
+}
+
+
+/** 64 random bits, as hex: enough that two clients of one user never pick the same ids. */
+export function randomPrefix(): string {
+  const bytes = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
