@@ -19,6 +19,8 @@ export interface ClientEvents {
   /** Failures nobody awaits: discovery, tickets, answers to `send()`. */
   error: SwitchboardError;
   welcome: WelcomePayload;
+  /** A reconnect waits until `at` (ms since epoch): for a countdown. `undefined` when the attempt starts. */
+  retry: { at: number | undefined };
 }
 
 /** Counters for dashboards and debugging; see `client.stats()`. */
@@ -32,8 +34,9 @@ export interface ClientStats {
   queuedFrames: number;
   /** The last ping→pong round trip, ms. */
   lastRttMs?: number;
+  /** While waiting to reconnect: when the next attempt starts, ms since epoch. */
+  nextRetryAt?: number;
 }
-
 
 /** 64 random bits, as hex: enough that two clients of one user never pick the same ids. */
 export function randomPrefix(): string {

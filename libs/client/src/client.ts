@@ -16,7 +16,7 @@ import { Connector } from './connector.js';
 import { Emitter, type Disposer } from './emitter.js';
 import { ClientErrorCode, SwitchboardError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
-import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
+import { connectEnvironment, resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { Outbound } from './outbound.js';
 import { nextState, type ClientEvent, type ClientState, type FailureReason } from './state.js';
 import { Subscription, type ChannelMessage, type SubscribeAckPayload } from './subscription.js';
@@ -52,6 +52,7 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
   private readonly idPrefix = randomPrefix();
   private lastReceivedAt = 0;
   private counters = { received: 0, reconnects: 0, rtt: undefined as number | undefined };
+  private nextRetryAt?: number;
 
   constructor(options: ClientOptions) {
     this.options = resolveOptions(options);
@@ -75,15 +76,20 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
     return this.events.on(event, listener);
   }
 
-  /** Starts connecting (done by `createClient` unless `autoConnect: false`); also reopens a closed client. */
+  /**
+   * Starts connecting (done by `createClient` unless `autoConnect: false`); also reopens a closed client.
+   * @throws {TypeError} when there is no WebSocket or fetch to connect with
+   */
   connect(): void {
     if (this.current !== 'idle' && this.current !== 'closed') return;
-    const connector = new Connector(this.options, {
+    const environment = connectEnvironment(this.options);
+    const connector = new Connector(this.options, environment.fetch, {
       error: (error) => this.events.emit('error', error),
       fail: (reason) => this.fail(reason),
       discovered: (document: DiscoveryDocument) => this.adopt(document.limits),
+      waiting: (at) => this.retryAt(at),
     });
-    const socket = createTransport(connector.nextUrl, this.options.WebSocket, this.options.connectTimeoutMs);
+    const socket = createTransport(connector.nextUrl, environment.WebSocket, this.options.connectTimeoutMs);
     // Events of a socket this client has since replaced or closed are stale: ignore them.
     socket.addEventListener('message', (event) => socket === this.socket && this.receive(event.data));
     socket.addEventListener('close', (event) => socket === this.socket && this.closed(event.code, event.target === socket));
@@ -143,6 +149,7 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
       reconnects: this.counters.reconnects,
       queuedFrames: this.outbound.queued,
       ...(this.counters.rtt === undefined ? {} : { lastRttMs: this.counters.rtt }),
+      ...(this.nextRetryAt === undefined ? {} : { nextRetryAt: this.nextRetryAt }),
     };
   }
 
@@ -316,6 +323,12 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
       // The gateway keeps the old credential; when it expires the 4001 path takes over.
       this.events.emit('error', error instanceof SwitchboardError ? error : new SwitchboardError('UNAUTHORIZED', String(error)));
     }
+  }
+
+  private retryAt(at: number | undefined): void {
+    if (at === this.nextRetryAt) return;
+    this.nextRetryAt = at;
+    this.events.emit('retry', { at });
   }
 
   private ping(): void {

@@ -17,6 +17,8 @@ export interface ConnectorHooks {
   error(error: SwitchboardError): void;
   fail(reason: FailureReason): void;
   discovered(document: DiscoveryDocument): void;
+  /** The next attempt starts at `at` (ms since epoch); `undefined` once it is under way. */
+  waiting(at: number | undefined): void;
 }
 
 /**
@@ -39,6 +41,7 @@ export class Connector {
 
   constructor(
     private readonly options: ResolvedOptions,
+    private readonly fetch: typeof globalThis.fetch,
     private readonly hooks: ConnectorHooks,
   ) {
     const hurry = () => this.hurryable && this.wake?.();
@@ -52,10 +55,10 @@ export class Connector {
       if (this.stopped) return 'ws://closed.invalid';
       try {
         const timeoutMs = this.options.connectTimeoutMs;
-        this.discovery ??= await fetchDiscovery(this.options.fetch, this.options.url, timeoutMs);
+        this.discovery ??= await fetchDiscovery(this.fetch, this.options.url, timeoutMs);
         this.hooks.discovered(this.discovery);
         const token = await this.options.getToken();
-        return (await fetchTicket(this.options.fetch, this.discovery.auth.ticketUrl, token, timeoutMs)).url;
+        return (await fetchTicket(this.fetch, this.discovery.auth.ticketUrl, token, timeoutMs)).url;
       } catch (error) {
         const failure = error instanceof SwitchboardError ? error : new SwitchboardError('NETWORK', String(error), { recoverable: true });
         this.hooks.error(failure);
@@ -124,10 +127,13 @@ export class Connector {
 
   private sleep(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve();
+    this.hooks.waiting(this.options.now() + ms);
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
+      const hooks = this.hooks;
       function done() {
         clearTimeout(timer);
+        hooks.waiting(undefined);
         resolve();
       }
       this.wake = done;

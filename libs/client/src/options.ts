@@ -47,22 +47,24 @@ export interface ClientOptions {
   random?: () => number;
 }
 
-export type ResolvedOptions = Required<Omit<ClientOptions, 'backoff' | 'WebSocket'>> & {
-  backoff: BackoffOptions;
-  WebSocket: WebSocketConstructor;
-};
+export type ResolvedOptions = Required<Omit<ClientOptions, 'backoff' | 'WebSocket' | 'fetch'>> &
+  Pick<ClientOptions, 'WebSocket' | 'fetch'> & {
+    backoff: BackoffOptions;
+  };
 
-/** Fills in every default; fails early when the environment lacks fetch or WebSocket. */
+/** What a connect needs from the environment. */
+export interface ConnectEnvironment {
+  WebSocket: WebSocketConstructor;
+  fetch: typeof fetch;
+}
+
+/** Fills in every default. Touches no browser API, so a client can be created during a server render. */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
-  const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (!WebSocketClass) throw new TypeError('no WebSocket implementation: pass options.WebSocket (e.g. from the ws package)');
-  const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
-  if (!fetchImpl) throw new TypeError('no fetch implementation: pass options.fetch');
   return {
     url: options.url.replace(/\/+$/, ''),
     getToken: options.getToken,
-    WebSocket: WebSocketClass,
-    fetch: fetchImpl,
+    ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
@@ -76,6 +78,18 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
   };
+}
+
+/**
+ * The WebSocket and fetch to connect with: the options', else the global ones.
+ * @throws {TypeError} when the environment has neither and the options name none.
+ */
+export function connectEnvironment(options: ResolvedOptions): ConnectEnvironment {
+  const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!WebSocketClass) throw new TypeError('no WebSocket implementation: pass options.WebSocket (e.g. from the ws package)');
+  const fetchImpl = options.fetch ?? globalThis.fetch?.bind(globalThis);
+  if (!fetchImpl) throw new TypeError('no fetch implementation: pass options.fetch');
+  return { WebSocket: WebSocketClass, fetch: fetchImpl };
 }
 
 /** `online` and `visibilitychange` where they exist; nothing in Node. */

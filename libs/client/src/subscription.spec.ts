@@ -41,16 +41,47 @@ describe('Subscription', () => {
     expect(delivered).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('resubscribes after a reconnect and emits reset when history no longer covers the gap', () => {
+  it('emits reset when history no longer covers the gap, and continues from the ack', () => {
     const { subscription, delivered, resets } = setup();
     subscription.acked({ channel: 'c', epoch: 'e1', offset: 0, recovered: false, publications: [] });
     subscription.receive(message(1));
     subscription.suspend();
     subscription.resubscribe();
-    subscription.acked({ channel: 'c', epoch: 'e2', offset: 9, recovered: false, publications: [] });
-    expect(resets).toEqual([{ epoch: 'e2', offset: 9 }]);
-    subscription.receive(message(10, 'e2'));
+    subscription.acked({ channel: 'c', epoch: 'e1', offset: 9, recovered: false, publications: [] });
+    expect(resets).toEqual([{ epoch: 'e1', offset: 9 }]);
+    subscription.receive(message(10));
     expect(delivered).toEqual([1, 10]);
+  });
+
+  it('after a new epoch (history lost) emits reset, then recovers the new epoch from its start', () => {
+    const { subscription, delivered, resets, asks } = setup();
+    subscription.acked({ channel: 'c', epoch: 'e1', offset: 0, recovered: false, publications: [] });
+    subscription.receive(message(1));
+    subscription.suspend();
+    subscription.resubscribe();
+    expect(asks()).toBe(1);
+    subscription.receive(message(3, 'e2'));
+    subscription.acked({ channel: 'c', epoch: 'e2', offset: 2, recovered: false, publications: [] });
+    expect(resets).toEqual([{ epoch: 'e2', offset: 0 }]);
+    expect(subscription.since).toEqual({ epoch: 'e2', offset: 0 });
+    expect(subscription.state).toBe('subscribing');
+    expect(asks()).toBe(2);
+    subscription.acked({ channel: 'c', epoch: 'e2', offset: 2, recovered: true, publications: [message(1, 'e2'), message(2, 'e2')] });
+    expect(delivered).toEqual([1, 1, 2, 3]);
+    expect(resets).toHaveLength(1);
+    expect(subscription.since).toEqual({ epoch: 'e2', offset: 3 });
+  });
+
+  it('emits reset once more when the new epoch is no longer held from its start', () => {
+    const { subscription, resets } = setup();
+    subscription.acked({ channel: 'c', epoch: 'e1', offset: 0, recovered: false, publications: [] });
+    subscription.receive(message(1));
+    subscription.suspend();
+    subscription.resubscribe();
+    subscription.acked({ channel: 'c', epoch: 'e2', offset: 9, recovered: false, publications: [] });
+    subscription.acked({ channel: 'c', epoch: 'e2', offset: 9, recovered: false, publications: [] });
+    expect(resets).toEqual([{ epoch: 'e2', offset: 0 }, { epoch: 'e2', offset: 9 }]);
+    expect(subscription.state).toBe('subscribed');
   });
 
   it('does not emit reset on the first subscribe', () => {

@@ -86,6 +86,13 @@ export class Subscription<T = Json> {
     if (this.current !== 'subscribing') return;
     if (ack.recovered) {
       for (const publication of ack.publications) this.deliver(publication);
+    } else if (this.position && this.position.epoch !== ack.epoch && ack.offset > 0) {
+      // A new epoch (history lost, e.g. a restart) already has publications: the app
+      // resets, then gets them from the new epoch's start, as far as history still holds them.
+      this.position = { epoch: ack.epoch, offset: 0 };
+      this.events.emit('reset', this.position);
+      this.send(this);
+      return;
     } else if (this.position && (this.position.epoch !== ack.epoch || this.position.offset !== ack.offset)) {
       this.events.emit('reset', { epoch: ack.epoch, offset: ack.offset });
     }
