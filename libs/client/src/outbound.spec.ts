@@ -79,4 +79,25 @@ describe('Outbound', () => {
     expect(errors).toEqual(['CLOSED']);
     expect(outbound.queued).toBe(0);
   });
+  it('times a frame out only while it is on a connection: waiting for one, it stays pending', () => {
+    jest.useFakeTimers();
+    try {
+      const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, Date.now);
+      const errors: string[] = [];
+      outbound.enqueue(frame('a'), 1_000, (answer) => !answer.ok && errors.push(answer.error.code), { timeoutMs: 1_000 });
+      jest.advanceTimersByTime(5_000);
+      expect(errors).toEqual([]);
+      outbound.attach(() => undefined, policy);
+      jest.advanceTimersByTime(900);
+      outbound.detach();
+      jest.advanceTimersByTime(5_000);
+      expect(errors).toEqual([]);
+      expect(outbound.queued).toBe(1);
+      outbound.attach(() => undefined, policy);
+      jest.advanceTimersByTime(1_000);
+      expect(errors).toEqual(['TIMEOUT']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -8,6 +8,8 @@ interface Pending {
   text: string;
   bytes: number;
   onAnswer(answer: { ok: true; payload: Json | undefined } | { ok: false; error: SwitchboardError }): void;
+  /** How long to wait for the answer once written; a frame waiting for a connection does not time out. */
+  timeoutMs?: number;
   timer?: ReturnType<typeof setTimeout>;
   /** Whether it was written to the current socket. */
   sent: boolean;
@@ -78,10 +80,7 @@ export class Outbound {
     if (!options.control && (this.queued >= this.limits.maxFrames || this.queuedBytes + bytes > this.limits.maxBytes)) {
       throw new SwitchboardError(ClientErrorCode.QUEUE_FULL, `the send queue is full (${this.limits.maxFrames} frames / ${this.limits.maxBytes} bytes)`, { recoverable: true });
     }
-    const entry: Pending = { frame, text, bytes, onAnswer, sent: false };
-    if (timeoutMs !== undefined) {
-      entry.timer = setTimeout(() => this.settle(frame.id, { ok: false, error: new SwitchboardError('TIMEOUT', `no answer to "${frame.type}" within ${timeoutMs} ms`, { recoverable: true }) }), timeoutMs);
-    }
+    const entry: Pending = { frame, text, bytes, onAnswer, sent: false, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
     (options.control ? this.control : this.pending).set(frame.id, entry);
     this.queuedBytes += bytes;
     this.pump();
@@ -103,8 +102,7 @@ export class Outbound {
   retryLater(id: string, afterMs: number): boolean {
     const entry = this.find(id);
     if (!entry) return false;
-    entry.sent = false;
-    this.queuedBytes += entry.bytes;
+    this.unsend(entry);
     this.schedulePump(afterMs);
     return true;
   }
@@ -113,19 +111,20 @@ export class Outbound {
   attach(writer: (text: string) => void, rateLimit: RateLimitPolicy): void {
     this.writer = writer;
     this.bucket.update(rateLimit);
-    for (const entry of this.entries()) {
-      if (entry.sent) {
-        entry.sent = false;
-        this.queuedBytes += entry.bytes;
-      }
-    }
     this.pump();
   }
 
-  /** The socket is gone: frames wait until the next `attach`. */
+  /** The socket is gone: frames wait, without timing out, until the next `attach` writes them again. */
   detach(): void {
     this.writer = undefined;
     clearTimeout(this.pumpTimer);
+    for (const entry of this.entries()) if (entry.sent) this.unsend(entry);
+  }
+
+  private unsend(entry: Pending): void {
+    clearTimeout(entry.timer);
+    entry.sent = false;
+    this.queuedBytes += entry.bytes;
   }
 
   /** Drops unanswered frames matching `filter` without settling them (their owner resends). */
@@ -154,8 +153,14 @@ export class Outbound {
       entry.sent = true;
       this.queuedBytes -= entry.bytes;
       this.sentCount++;
+      if (entry.timeoutMs !== undefined) this.startTimer(entry, entry.timeoutMs);
       this.writer(entry.text);
     }
+  }
+
+  private startTimer(entry: Pending, timeoutMs: number): void {
+    const error = new SwitchboardError('TIMEOUT', `no answer to "${entry.frame.type}" within ${timeoutMs} ms`, { recoverable: true });
+    entry.timer = setTimeout(() => this.settle(entry.frame.id, { ok: false, error }), timeoutMs);
   }
 
   private schedulePump(afterMs: number): void {
