@@ -46,6 +46,24 @@ describe('channels (protocol §5–6)', () => {
     await socket.close();
   });
 
+  it('gives the publisher its ack before its own publication, and other members theirs in order', async () => {
+    const alice = await member(gw, 'acker', { channels: ['room:*'], publish: ['room:*'] });
+    const bob = await member(gw, 'acker-peer', { channels: ['room:*'], publish: ['room:*'] });
+    await alice.request({ type: 'subscribe', id: 's', channel: 'room:ackfirst' });
+    await bob.request({ type: 'subscribe', id: 's', channel: 'room:ackfirst' });
+    bob.send({ type: 'publish', id: 'b1', channel: 'room:ackfirst', payload: 'from bob' });
+    for (const id of ['a1', 'a2']) alice.send({ type: 'publish', id, channel: 'room:ackfirst', payload: id });
+    await alice.request({ type: 'ping', id: 'flush' });
+    await bob.request({ type: 'ping', id: 'flush' });
+    const order = (frames: typeof alice.frames) =>
+      frames.filter((f) => f.type === 'message' || (f.type === 'ack' && f.id?.startsWith('a'))).map((f) => (f.type === 'ack' ? `ack ${f.id}` : `message ${f.payload}`));
+    const aliceOrder = order(alice.frames);
+    expect(aliceOrder.indexOf('ack a1')).toBeLessThan(aliceOrder.indexOf('message a1'));
+    expect(aliceOrder.indexOf('ack a2')).toBeLessThan(aliceOrder.indexOf('message a2'));
+    expect(aliceOrder.filter((entry) => entry.startsWith('message'))).toEqual(order(bob.frames).filter((entry) => entry.startsWith('message')));
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
   it('acks a repeated publish id with the first offset and delivers it once', async () => {
     const alice = await member(gw, 'idem', { channels: ['room:*'], publish: ['room:*'] });
     await alice.request({ type: 'subscribe', id: 's', channel: 'room:idem' });

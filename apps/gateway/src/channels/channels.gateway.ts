@@ -42,18 +42,24 @@ export class ChannelsGateway implements OnGatewayDisconnect {
     return { type: 'ack', id: frame.id, payload: { channel: frame.channel } };
   }
 
-  /** The frame id is the idempotency key: a retried publish is acked with the first offset. */
+  /**
+   * The frame id is the idempotency key: a retried publish is acked with the first offset.
+   * The publisher gets the ack before its own publication (see `holdingMessages`).
+   */
   @SubscribeMessage('publish')
-  async publish(@ConnectedSocket() socket: WebSocket, @MessageBody() frame: PublishFrame): Promise<OutgoingFrame> {
+  async publish(@ConnectedSocket() socket: WebSocket, @MessageBody() frame: PublishFrame): Promise<undefined> {
     const connection = this.connection(socket);
     if (!this.permissions.canPublish(connection, frame.channel)) {
       throw new FrameError('FORBIDDEN', `not allowed to publish to ${frame.channel}`);
     }
-    const result = await this.publisher.publish(frame.channel, frame.payload, {
-      idempotencyKey: `user:${connection.userId}:${frame.id}`,
-      source: 'client',
+    await connection.holdingMessages(async () => {
+      const result = await this.publisher.publish(frame.channel, frame.payload, {
+        idempotencyKey: `user:${connection.userId}:${frame.id}`,
+        source: 'client',
+      });
+      connection.send({ type: 'ack', id: frame.id, payload: { offset: result.offset, epoch: result.epoch } });
     });
-    return { type: 'ack', id: frame.id, payload: { offset: result.offset, epoch: result.epoch } };
+    return undefined;
   }
 
   private connection(socket: WebSocket): Connection {

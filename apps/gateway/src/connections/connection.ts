@@ -23,6 +23,8 @@ export class Connection {
   alive = true;
   private current: ConnectionState = 'open';
   private expiryTimer?: NodeJS.Timeout;
+  /** Channel messages waiting for the ack of this connection's publish; see `holdingMessages`. */
+  private held?: string[];
 
   constructor(
     readonly id: string,
@@ -58,9 +60,29 @@ export class Connection {
     return this.sendText(JSON.stringify({ ...frame, ts: Date.now() }), frame.type);
   }
 
+  /**
+   * Runs this connection's own publish with channel `message` frames held back until
+   * `work` has sent the ack, so the publisher learns its offset before the publication
+   * arrives: an optimistic UI can then swap its pending item for it without showing both.
+   */
+  async holdingMessages<T>(work: () => Promise<T>): Promise<T> {
+    this.held ??= [];
+    try {
+      return await work();
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      for (const text of held) this.sendText(text, 'message');
+    }
+  }
+
   /** Sends a frame serialized once for many connections (channel fan-out). */
   sendText(text: string, type: string): boolean {
     if (this.current !== 'open') return false;
+    if (this.held && type === 'message') {
+      this.held.push(text);
+      return true;
+    }
     this.socket.send(text);
     this.hooks.onFrameSent(type);
     if (this.socket.bufferedAmount > this.hooks.maxBufferedBytes) {
