@@ -30,7 +30,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.base.json nest-cli.json ./
 COPY libs/protocol libs/protocol
 COPY apps/gateway apps/gateway
-RUN npm run build
+RUN npm run build:gateway
 
 # ---- runtime: production dependencies of the gateway only, plus the built dist ----
 FROM ${NODE_IMAGE} AS runtime

@@ -6,14 +6,24 @@ import { signToken } from './tokens.js';
 export class FrameLog {
   readonly frames: Array<{ at: number; frame: { type: string; payload?: any; [key: string]: unknown } }> = [];
   readonly closes: Array<{ at: number; code: number }> = [];
+  /** Frames the client wrote, in order. */
+  readonly sent: Array<{ type: string; id?: string; channel?: string; payload?: any }> = [];
+  /** Sockets the client constructed. */
+  sockets = 0;
 
   /** A `ws` WebSocket class that records into this log; pass it as `options.WebSocket`. */
   readonly WebSocket: NonNullable<ClientOptions['WebSocket']> = ((log: FrameLog) =>
     class RecordingWebSocket extends WebSocket {
       constructor(url: string, protocols?: string | string[]) {
         super(url, protocols);
+        log.sockets++;
         this.on('message', (data) => log.frames.push({ at: Date.now(), frame: JSON.parse(String(data)) }));
         this.on('close', (code) => log.closes.push({ at: Date.now(), code }));
+      }
+
+      override send(data: string, ...rest: unknown[]): void {
+        log.sent.push(JSON.parse(data));
+        (super.send as (...args: unknown[]) => void)(data, ...rest);
       }
     })(this) as unknown as NonNullable<ClientOptions['WebSocket']>;
 }

@@ -6,3 +6,4 @@ export { Subscription, type ChannelMessage, type SubscriptionState, type Subscri
 export { CLIENT_TRANSITIONS, type ClientState, type FailureReason, type StateChange } from './state.js';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export type { Disposer } from './emitter.js';
+export type { Json, MessageMap, MessagePayload, MessageType, WelcomePayload } from '@switchboard/protocol';

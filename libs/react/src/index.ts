@@ -1,0 +1,8 @@
+export { SwitchboardProvider, type SwitchboardProviderProps } from './provider.js';
+export { useWebSocket, type WebSocketApi } from './use-web-socket.js';
+export { useChannel, DEFAULT_MESSAGE_LIMIT, type ChannelApi, type UseChannelOptions } from './use-channel.js';
+export { useOptimisticChannel, type OptimisticItem, type OptimisticChannelApi, type UseOptimisticChannelOptions } from './use-optimistic-channel.js';
+export { useMessage } from './use-message.js';
+export { useConnectionStats } from './use-connection-stats.js';
+export type { ConnectionSnapshot } from './connection-store.js';
+export type { ChannelReset } from './channel-entry.js';
