@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import type { SchemaRegistry } from './application-messages/index.js';
 import type { GatewayConfig } from './config/index.js';
 import { HttpErrorFilter } from './http/index.js';
+import { demoUrl, serveDemo } from './demo/index.js';
 import { DrainService } from './drain/index.js';
 import { ENGINE, type Engine } from './engine/index.js';
 import { GatewayLifecycle } from './lifecycle/index.js';
@@ -24,16 +25,18 @@ export async function bootstrap(config: GatewayConfig, schemas: SchemaRegistry):
   const origins = app.get(OriginPolicy);
   app.enableCors({ origin: (origin, allow) => allow(null, origins.allows(origin)), maxAge: 600 });
   app.useWebSocketAdapter(new SwitchboardWsAdapter(app));
+  const log = await app.resolve(PinoLogger);
+  log.setContext('main');
+  const demoServed = serveDemo(app, config, log);
 
   await (config.host === undefined ? app.listen(config.port) : app.listen(config.port, config.host));
   app.get(GatewayLifecycle).dispatch('listening');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const log = await app.resolve(PinoLogger);
-  log.setContext('main');
   log.info({ port, engine: app.get<Engine>(ENGINE).name, jwt: config.jwt.mode }, 'gateway listening');
   if (config.jwt.mode === 'development') {
     log.warn('DEVELOPMENT MODE: no JWT_SECRET or JWT_JWKS_URL set; tokens come from POST /dev/token');
-    process.stderr.write(devModeBanner(port));
+    if (demoServed) log.info({ url: demoUrl(port), dir: config.demoDir }, 'demo served');
+    process.stderr.write(devModeBanner(port, { demoServed }));
   }
 
   let stopping = false;

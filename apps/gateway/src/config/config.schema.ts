@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultDemoDir } from './default-demo-dir.js';
 
 /** Pino's levels, plus `silent`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -94,6 +95,7 @@ export const envSchema = z.object({
     .string()
     .min(MIN_SECRET_LENGTH, { message: `expected at least ${MIN_SECRET_LENGTH} characters` })
     .optional(),
+  DEMO_DIR: z.string().trim().min(1).default(defaultDemoDir),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 

@@ -59,6 +59,8 @@ export interface GatewayConfig {
   backend?: BackendSettings;
   /** Unset: the server API (`/api/*`) is disabled. */
   apiKey?: string;
+  /** Absolute path of the built demo app, served at `/demo/` in development mode. */
+  demoDir: string;
 }
 
 /** Nest injection token of the {@link GatewayConfig}. */

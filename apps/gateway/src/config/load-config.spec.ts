@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './load-config.js';
 
 const SECRET = 'x'.repeat(32);
@@ -28,6 +30,11 @@ describe('loadConfig', () => {
       logLevel: 'info',
     });
     expect(config.publicUrl).toBeUndefined();
+  });
+
+  it("defaults DEMO_DIR to the repository's apps/demo/dist and resolves a relative one against the working directory", () => {
+    expect(loadConfig({}).demoDir).toBe(fileURLToPath(new URL('../../../demo/dist', import.meta.url)));
+    expect(loadConfig({ DEMO_DIR: 'build/demo' }).demoDir).toBe(resolve('build/demo'));
   });
 
   it('defaults JWKS algorithms to RS256 and ES256', () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { envSchema, KEY_ALGORITHMS, SECRET_ALGORITHMS, type ParsedEnv } from './config.schema.js';
 import type { GatewayConfig, JwtSettings } from './gateway-config.js';
 import { parseOriginEntry } from './origin-entry.js';
@@ -86,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
           }
         : undefined,
     apiKey: e.API_KEY,
+    demoDir: resolve(e.DEMO_DIR),
   };
 }
 

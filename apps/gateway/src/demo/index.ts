@@ -1,0 +1,2 @@
+export { serveDemo } from './serve-demo.js';
+export { demoUrl } from './demo-url.js';

@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { PinoLogger } from 'nestjs-pino';
+import type { GatewayConfig } from '../config/index.js';
+import { DEMO_PATH } from './demo-url.js';
+
+/**
+ * Serves the built demo app at `/demo/`, in development mode only: it is for trying the
+ * gateway out locally, and a production gateway serves nothing but its API. Call before
+ * `listen`, so the files are mounted ahead of Nest's not-found handler. Returns whether
+ * the demo is served.
+ */
+export function serveDemo(app: NestExpressApplication, config: GatewayConfig, log: Pick<PinoLogger, 'warn'>): boolean {
+  if (config.jwt.mode !== 'development') return false;
+  if (!existsSync(join(config.demoDir, 'index.html'))) {
+    log.warn({ dir: config.demoDir }, 'demo not built, so not served at /demo/: run `npm run build` at the repository root');
+    return false;
+  }
+  // Mounted without the trailing slash so that serve-static redirects `/demo` to `/demo/`.
+  app.useStaticAssets(config.demoDir, {
+    prefix: DEMO_PATH,
+    // index.html names the current assets; a cached copy would keep loading the previous build.
+    setHeaders: (res: { setHeader(name: string, value: string): void }, path: string) => {
+      if (basename(path) === 'index.html') res.setHeader('cache-control', 'no-cache');
+    },
+  });
+  return true;
+}
