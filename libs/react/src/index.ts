@@ -1,3 +1,6 @@
+'use client';
+
+// The hooks and provider run in the browser; the directive lets Next.js server components render <SwitchboardProvider> as a client boundary.
 export { SwitchboardProvider, type SwitchboardProviderProps } from './provider.js';
 export { useWebSocket, type WebSocketApi } from './use-web-socket.js';
 export { useChannel, DEFAULT_MESSAGE_LIMIT, type ChannelApi, type UseChannelOptions } from './use-channel.js';
