@@ -244,6 +244,8 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
     const socket = this.socket;
     if (socket) this.outbound.attach((text) => socket.send(text), this.limits.rateLimit);
     this.dispatch('opened');
+    // One ping per connection, so the round-trip time is known before the first idle heartbeat.
+    this.ping();
     this.events.emit('welcome', payload);
   }
 

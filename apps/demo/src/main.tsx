@@ -1,0 +1,10 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app.js';
+import { gatewayUrl } from './gateway-url.js';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App gateway={gatewayUrl(window.location)} />
+  </StrictMode>,
+);
