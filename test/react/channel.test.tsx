@@ -159,6 +159,29 @@ describe('useChannel and useMessage against a real gateway', () => {
     }
   });
 
+  it('reports a refused or invalid channel as failed with a typed error, and keeps the connection', async () => {
+    const { Wrapper } = provider(gw.http(''), 'refused-reader');
+    function Room({ channel }: { channel: string }) {
+      const { status, error } = useChannel(channel);
+      return <p data-testid={channel}>{`${status}|${error?.code ?? ''}|${error?.recoverable ?? ''}`}</p>;
+    }
+    function Status() {
+      return <p data-testid="connection">{useWebSocket().status}</p>;
+    }
+    const view = render(
+      <>
+        <Room channel="secret:plans" />
+        <Room channel="room:has space" />
+        <Status />
+      </>,
+      { wrapper: Wrapper },
+    );
+    await waitFor(() => expect(view.getByTestId('secret:plans').textContent).toBe('failed|FORBIDDEN|false'));
+    await waitFor(() => expect(view.getByTestId('room:has space').textContent).toMatch(/^failed\|[A-Z_]+\|false$/));
+    expect(view.getByTestId('connection').textContent).toBe('open');
+    view.unmount();
+  });
+
   it('useMessage calls its handler for pushed messages of its type only', async () => {
     const { log, Wrapper } = provider(gw.http(''), 'pushed');
     const notices: unknown[] = [];
