@@ -35,7 +35,10 @@ export class Connector {
   /** The network or the tab coming back may cut a backoff short, never a delay the server asked for. */
   private hurryable = false;
   private openedAt?: number;
+  /** Ends the current wait early; set only while waiting. */
   private wake?: () => void;
+  /** The network or the tab came back during an attempt: skip the wait after it if it fails. */
+  private hurried = false;
   private readonly disposers: Disposer[];
   stopped = false;
 
@@ -44,14 +47,22 @@ export class Connector {
     private readonly fetch: typeof globalThis.fetch,
     private readonly hooks: ConnectorHooks,
   ) {
-    const hurry = () => this.hurryable && this.wake?.();
+    const hurry = () => {
+      if (this.wake) {
+        if (this.hurryable) this.wake();
+      } else {
+        this.hurried = true;
+      }
+    };
     this.disposers = [options.network.onOnline(hurry), options.network.onVisible(hurry)];
   }
 
   /** The reconnecting-websocket URL provider; it never rejects (that would stall the socket). */
   readonly nextUrl = async (): Promise<string> => {
     for (;;) {
-      await this.sleep(this.nextDelayMs);
+      // An attempt started offline fails even if the network is back by the time it does.
+      if (!(this.hurried && this.hurryable)) await this.sleep(this.nextDelayMs);
+      this.hurried = false;
       if (this.stopped) return 'ws://closed.invalid';
       try {
         const timeoutMs = this.options.connectTimeoutMs;
@@ -72,6 +83,7 @@ export class Connector {
   /** A connection was welcomed; if it lasts, the backoff starts over at its next failure. */
   opened(credentialLifetimeMs: number): void {
     this.openedAt = this.options.now();
+    this.hurried = false;
     this.failuresInARow = 0;
     this.nextDelayMs = 0;
     // A credential that is about to expire again does not end a run of 4001s.
@@ -129,13 +141,13 @@ export class Connector {
     if (ms <= 0) return Promise.resolve();
     this.hooks.waiting(this.options.now() + ms);
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const hooks = this.hooks;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        hooks.waiting(undefined);
+        this.wake = undefined;
+        this.hooks.waiting(undefined);
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.wake = done;
     });
   }
