@@ -3,7 +3,6 @@
 // after a forced GC) and its channel/subscription gauges are read; what a round leaves behind
 // shows as growth from round to round. Linux only: it reads /proc.
 // Usage: node bench/churn-bench.mjs [--cycles 10000] [--rounds 3] [--channels 100] [--timeout-s 300]
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import {
@@ -14,15 +13,13 @@ import {
   jwtGatewayEnv,
   metricSamples,
   settledRss,
-  startGateway,
   stopServer,
+  startGatewayWithRetries,
 } from './lib/server.mjs';
 import { fmt, signHs256 } from './lib/util.mjs';
 
 const NAME = 'churn-bench';
 const ROUND_TIMEOUT_MS = 120_000;
-const START_RETRIES = 3;
-const START_RETRY_WAIT_MS = 60_000;
 
 const { values: args } = parseArgs({
   options: {
@@ -47,7 +44,7 @@ const deadline = guardRun(NAME, TIMEOUT_S);
 const log = (line) => process.stdout.write(`[churn] ${line}\n`);
 // Every frame but ping costs a rate-limit token: 2 per cycle, all from one user.
 const env = jwtGatewayEnv({ MAX_CONNECTIONS_PER_USER: '5' });
-const gateway = await startWithRetries();
+const gateway = await startGatewayWithRetries(env, NAME);
 log(`gateway pid ${gateway.pid}, port ${gateway.port}; ${CYCLES} subscribe/unsubscribe cycles per round over ${CHANNELS} channels`);
 
 const readings = [];
@@ -79,20 +76,6 @@ clearTimeout(deadline);
 report();
 process.exit(ok ? 0 : 1);
 
-async function startWithRetries() {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startGateway(env);
-    } catch (error) {
-      if (attempt >= START_RETRIES) {
-        process.stderr.write(`[churn] ${error.message}\n`);
-        process.exit(1);
-      }
-      process.stderr.write(`[churn] gateway did not start (${error.message.split('\n')[0]}); retrying in ${START_RETRY_WAIT_MS / 1000} s\n`);
-      await sleep(START_RETRY_WAIT_MS);
-    }
-  }
-}
 
 /** One connection (Bearer JWT on the handshake); answers are matched to requests by id. */
 async function connect() {

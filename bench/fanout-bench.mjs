@@ -23,16 +23,14 @@ import {
   jwtGatewayEnv,
   machineCpuMs,
   metricSamples,
-  startGateway,
   stopServer,
+  startGatewayWithRetries,
 } from './lib/server.mjs';
 import { fmt, percentile, pool, signHs256, wallMs } from './lib/util.mjs';
 
 const NAME = 'fanout-bench';
 const CHANNEL = 'bench:fan';
 const STATUS_POLL_MS = 100;
-const START_RETRIES = 3;
-const START_RETRY_WAIT_MS = 60_000;
 
 const { values: args } = parseArgs({
   options: {
@@ -75,7 +73,7 @@ const log = (line) => process.stdout.write(`[fanout] ${line}\n`);
 await checkOpenFiles(N + 256, `N=${N} needs about ${N + 256} in the server`, fail);
 
 const env = jwtGatewayEnv({ MAX_CONNECTIONS_PER_USER: '5' });
-const gateway = await startWithRetries();
+const gateway = await startGatewayWithRetries(env, NAME);
 log(`gateway pid ${gateway.pid}, port ${gateway.port}; ${N} subscribers in ${PROCS} processes, publisher: ${args.publisher}`);
 
 const results = [];
@@ -113,21 +111,6 @@ clearTimeout(deadline);
 report(results);
 process.exit(ok ? 0 : 1);
 
-/** Another engineer may be rebuilding dist: a gateway that does not come up is retried after a minute. */
-async function startWithRetries() {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startGateway(env);
-    } catch (error) {
-      if (attempt >= START_RETRIES) {
-        process.stderr.write(`[fanout] ${error.message}\n`);
-        process.exit(1);
-      }
-      process.stderr.write(`[fanout] gateway did not start (${error.message.split('\n')[0]}); retrying in ${START_RETRY_WAIT_MS / 1000} s\n`);
-      await sleep(START_RETRY_WAIT_MS);
-    }
-  }
-}
 
 /** Forks the subscriber processes and has each open and subscribe its share. */
 async function openSubscribers() {

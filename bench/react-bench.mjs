@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
-import { cpuMs, failer, guardRun, jwtGatewayEnv, metricSamples, startGateway, stopServer } from './lib/server.mjs';
+import { cpuMs, failer, guardRun, jwtGatewayEnv, metricSamples, startGatewayWithRetries, stopServer } from './lib/server.mjs';
 import { fmt, signHs256, wallMs } from './lib/util.mjs';
 
 // React picks its build when first evaluated: measure the production one (what apps ship) unless
@@ -37,8 +37,6 @@ const IDLE_CHECK_MS = 250;
 /** Gauges are read by polling /metrics this often, until they settle or METRIC_DEADLINE_MS. */
 const METRIC_POLL_MS = 20;
 const METRIC_DEADLINE_MS = 10_000;
-const START_RETRIES = 3;
-const START_RETRY_WAIT_MS = 60_000;
 
 const { values: args } = parseArgs({
   options: {
@@ -63,7 +61,7 @@ const deadline = guardRun(NAME, TIMEOUT_S);
 const log = (line) => process.stdout.write(`[react] ${line}\n`);
 
 const env = jwtGatewayEnv();
-const gateway = await startWithRetries();
+const gateway = await startGatewayWithRetries(env, NAME);
 log(`gateway pid ${gateway.pid}, port ${gateway.port}; burst of ${N} messages on ${BURST_CHANNEL} (limit ${LIMIT}), then ${MOUNTS} mount/unmount cycles`);
 
 // What the rendered components report. Every commit and every onMessage call is an event: the
@@ -106,21 +104,6 @@ clearTimeout(deadline);
 report();
 process.exit(ok ? 0 : 1);
 
-/** Another engineer may be rebuilding dist: a gateway that does not come up is retried after a minute. */
-async function startWithRetries() {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startGateway(env);
-    } catch (error) {
-      if (attempt >= START_RETRIES) {
-        process.stderr.write(`[react] ${error.message}\n`);
-        process.exit(1);
-      }
-      process.stderr.write(`[react] gateway did not start (${error.message.split('\n')[0]}); retrying in ${START_RETRY_WAIT_MS / 1000} s\n`);
-      await sleep(START_RETRY_WAIT_MS);
-    }
-  }
-}
 
 function notify() {
   probe.events++;

@@ -245,3 +245,22 @@ export async function stopServer(child) {
   }
   children.delete(child);
 }
+
+/**
+ * Starts the gateway, retrying twice a minute apart: another engineer may be rebuilding
+ * dist. Exits the process when it never comes up.
+ */
+export async function startGatewayWithRetries(env, name, retries = 3, waitMs = 60_000) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startGateway(env);
+    } catch (error) {
+      if (attempt >= retries) {
+        process.stderr.write(`[${name}] ${error.message}\n`);
+        process.exit(1);
+      }
+      process.stderr.write(`[${name}] gateway did not start (${error.message.split('\n')[0]}); retrying in ${waitMs / 1000} s\n`);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}
