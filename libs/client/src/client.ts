@@ -1,7 +1,5 @@
 import {
-  CLOSE_REACTIONS,
   type ClientEnvelope,
-  type CloseCode,
   type DiscoveryDocument,
   type ErrorPayload,
   type Json,
@@ -11,15 +9,17 @@ import {
   type MessageType,
   type WelcomePayload,
 } from '@switchboard/protocol';
+import { ChannelSubscriptions } from './channel-subscriptions.js';
 import { DEFAULT_LIMITS, randomPrefix, type ClientEvents, type ClientStats, type Reply, type ReplyMap } from './client-types.js';
 import { Connector } from './connector.js';
+import { CredentialRefresh } from './credential-refresh.js';
 import { Emitter, type Disposer } from './emitter.js';
 import { ClientErrorCode, SwitchboardError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { connectEnvironment, resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { Outbound } from './outbound.js';
 import { nextState, type ClientEvent, type ClientState, type FailureReason } from './state.js';
-import { Subscription, type ChannelMessage, type SubscribeAckPayload } from './subscription.js';
+import type { Subscription, ChannelMessage } from './subscription.js';
 import { createTransport, type ReconnectingSocket } from './transport.js';
 
 type ServerFrame = { type: string; id?: string; channel?: string; payload?: unknown; offset?: number; epoch?: string; ts?: number };
@@ -40,14 +40,14 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
   private connector?: Connector;
   private socket?: ReconnectingSocket;
   private readonly outbound: Outbound;
-  private readonly subscriptions = new Map<string, Subscription<Json>>();
+  private readonly subscriptions: ChannelSubscriptions;
   private readonly heartbeat: Heartbeat;
+  private readonly credential: CredentialRefresh;
   private current: ClientState = 'idle';
   private since: number;
   private limits: Limits = DEFAULT_LIMITS;
   private serverAfterMs?: number;
   private welcomed = false;
-  private refreshTimer?: ReturnType<typeof setTimeout>;
   private nextId = 0;
   private readonly idPrefix = randomPrefix();
   private lastReceivedAt = 0;
@@ -58,10 +58,20 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
     this.options = resolveOptions(options);
     this.since = this.options.now();
     this.outbound = new Outbound({ maxFrames: this.options.maxQueuedFrames, maxBytes: this.options.maxQueuedBytes }, this.limits.rateLimit, this.options.now);
+    this.subscriptions = new ChannelSubscriptions(this.outbound, () => this.id());
     this.heartbeat = new Heartbeat(
       { lastReceivedAt: () => this.lastReceivedAt, sendPing: () => this.ping(), dead: () => this.socket?.reconnect(4000, 'heartbeat timeout') },
       DEFAULT_LIMITS.heartbeatMs,
       this.options.pongTimeoutMs,
+      this.options.now,
+    );
+    this.credential = new CredentialRefresh(
+      {
+        getToken: () => this.options.getToken(),
+        authenticate: async (token) => ((await this.call({ type: 'auth', id: this.id(), payload: { token } })) as { expiresAt: number }).expiresAt,
+        error: (error) => this.events.emit('error', error),
+      },
+      this.options.refreshBeforeExpiryMs,
       this.options.now,
     );
     if (this.options.autoConnect) this.connect();
@@ -130,12 +140,7 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
   /** Subscribes to `channel` (once per channel: later calls share the subscription). */
   subscribe<T = Json>(channel: string, onMessage?: (message: ChannelMessage<T>) => void): Subscription<T> {
     if (this.current === 'failed') throw new SwitchboardError(ClientErrorCode.CLOSED, 'the client has failed', { recoverable: false });
-    let subscription = this.subscriptions.get(channel) as Subscription<T> | undefined;
-    if (!subscription || subscription.state === 'unsubscribed' || subscription.state === 'failed') {
-      subscription = new Subscription<T>(channel, (s) => this.sendSubscribe(s), (s) => this.leave(s));
-      this.subscriptions.set(channel, subscription as unknown as Subscription<Json>);
-      if (this.welcomed) subscription.resubscribe();
-    }
+    const subscription = this.subscriptions.get<T>(channel);
     if (onMessage) subscription.on('message', onMessage);
     return subscription;
   }
@@ -170,29 +175,6 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
     this.outbound.enqueue(frame, this.limits.maxMessageBytes, onAnswer, options);
   }
 
-  private sendSubscribe<T>(subscription: Subscription<T>): void {
-    const since = subscription.since;
-    const frame = { type: 'subscribe', id: this.id(), channel: subscription.channel, ...(since ? { payload: { since } } : {}) };
-    this.outbound.enqueue(
-      frame,
-      Infinity,
-      (answer) => {
-        if (answer.ok) subscription.acked(answer.payload as unknown as SubscribeAckPayload);
-        else if (answer.error.code === ClientErrorCode.CLOSED) return;
-        else if (answer.error.recoverable) setTimeout(() => subscription.resubscribe(), answer.error.retryAfterMs ?? 1_000);
-        else subscription.failed(answer.error);
-      },
-      { control: true },
-    );
-  }
-
-  private leave<T>(subscription: Subscription<T>): void {
-    if (this.subscriptions.get(subscription.channel) !== (subscription as unknown)) return;
-    this.subscriptions.delete(subscription.channel);
-    if (!this.welcomed) return;
-    this.outbound.enqueue({ type: 'unsubscribe', id: this.id(), channel: subscription.channel }, Infinity, () => undefined, { control: true });
-  }
-
   private receive(data: unknown): void {
     let frame: ServerFrame;
     try {
@@ -214,7 +196,7 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
       case 'error':
         return this.answerError(frame.id, frame.payload as ErrorPayload);
       case 'message':
-        this.subscriptions.get(frame.channel!)?.receive(frame as unknown as ChannelMessage);
+        this.subscriptions.receive(frame as unknown as ChannelMessage);
         return;
       case 'reconnect':
         this.serverAfterMs = (frame.payload as { afterMs?: number } | undefined)?.afterMs;
@@ -223,11 +205,7 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
   }
 
   private answerError(id: string | undefined, payload: ErrorPayload): void {
-    const error = new SwitchboardError(payload.code, payload.message, {
-      recoverable: payload.recoverable,
-      ...(payload.retryAfterMs === undefined ? {} : { retryAfterMs: payload.retryAfterMs }),
-      ...(payload.details === undefined ? {} : { details: payload.details }),
-    });
+    const error = new SwitchboardError(payload.code, payload.message, payload);
     if (id !== undefined && payload.code === 'RATE_LIMITED' && this.outbound.retryLater(id, payload.retryAfterMs ?? 1_000)) return;
     if (id === undefined || !this.outbound.settle(id, { ok: false, error })) this.events.emit('error', error);
   }
@@ -236,11 +214,9 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
     this.welcomed = true;
     this.adopt(payload.limits);
     this.connector?.opened(payload.expiresAt - this.options.now());
-    this.scheduleRefresh(payload.expiresAt);
+    this.credential.schedule(payload.expiresAt);
     this.heartbeat.start();
-    // Subscribe frames of the last connection are void: each subscription asks again, with since.
-    this.outbound.forget((frame) => frame.type === 'subscribe' || frame.type === 'unsubscribe');
-    for (const subscription of this.subscriptions.values()) subscription.resubscribe();
+    this.subscriptions.resume();
     const socket = this.socket;
     if (socket) this.outbound.attach((text) => socket.send(text), this.limits.rateLimit);
     this.dispatch('opened');
@@ -249,35 +225,15 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
     this.events.emit('welcome', payload);
   }
 
-  /**
-   * What to do after a close, by code: data in `CLOSE_REACTIONS` (protocol §7). A close
-   * reconnecting-websocket made up itself (`synthetic`: a refused handshake, a connect
-   * timeout) says 1000 but is a failed attempt.
-   */
   private closed(code: number, synthetic: boolean): void {
     const connector = this.connector;
     if (!connector) return;
     const wasWelcomed = this.welcomed;
     this.suspend();
-    const reaction = synthetic && code === 1000 ? 'reconnect-with-backoff' : (CLOSE_REACTIONS[code as CloseCode] ?? 'reconnect-with-backoff');
-    switch (reaction) {
-      case 'none':
-        return this.close();
-      case 'stop':
-        return this.fail(code === 4008 ? 'evicted' : 'forbidden');
-      case 'refresh-credential':
-        if (!connector.credentialRejected()) return this.fail('unauthorized');
-        break;
-      case 'reconnect-after-server-delay':
-        connector.afterServerDelay(this.serverAfterMs ?? 0);
-        break;
-      case 'reconnect':
-        connector.soon();
-        break;
-      default:
-        connector.connectFailed();
-    }
+    const outcome = connector.afterClose(code, synthetic, this.serverAfterMs);
     this.serverAfterMs = undefined;
+    if (outcome === 'closed') return this.close();
+    if (outcome !== 'reconnect') return this.fail(outcome);
     if (wasWelcomed) this.counters.reconnects++;
     if (this.current !== 'reconnecting') this.dispatch('dropped');
   }
@@ -286,9 +242,9 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
   private suspend(): void {
     this.welcomed = false;
     this.heartbeat.stop();
-    clearTimeout(this.refreshTimer);
+    this.credential.stop();
     this.outbound.detach();
-    for (const subscription of this.subscriptions.values()) subscription.suspend();
+    this.subscriptions.suspend();
   }
 
   private fail(reason: FailureReason): void {
@@ -305,26 +261,7 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
     connector?.dispose();
     socket?.close(1000, 'client closed');
     this.outbound.rejectAll(new SwitchboardError(ClientErrorCode.CLOSED, 'the client was closed', { recoverable: false }));
-    for (const subscription of [...this.subscriptions.values()]) subscription.unsubscribe();
-  }
-
-  /** Gets a new token before the credential expires and sends it in-band (`auth`). */
-  private scheduleRefresh(expiresAt: number): void {
-    clearTimeout(this.refreshTimer);
-    const lifetime = expiresAt - this.options.now();
-    const lead = Math.min(this.options.refreshBeforeExpiryMs, lifetime / 2);
-    this.refreshTimer = setTimeout(() => void this.refresh(), Math.min(Math.max(0, lifetime - lead), 2_147_483_647));
-  }
-
-  private async refresh(): Promise<void> {
-    try {
-      const token = await this.options.getToken();
-      const answer = (await this.call({ type: 'auth', id: this.id(), payload: { token } })) as { expiresAt: number };
-      this.scheduleRefresh(answer.expiresAt);
-    } catch (error) {
-      // The gateway keeps the old credential; when it expires the 4001 path takes over.
-      this.events.emit('error', error instanceof SwitchboardError ? error : new SwitchboardError('UNAUTHORIZED', String(error)));
-    }
+    this.subscriptions.unsubscribeAll();
   }
 
   private retryAt(at: number | undefined): void {

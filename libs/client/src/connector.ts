@@ -1,4 +1,4 @@
-import type { DiscoveryDocument } from '@switchboard/protocol';
+import { CLOSE_REACTIONS, type CloseCode, type DiscoveryDocument } from '@switchboard/protocol';
 import { backoffDelay } from './backoff.js';
 import type { Disposer } from './emitter.js';
 import { SwitchboardError } from './errors.js';
@@ -90,8 +90,34 @@ export class Connector {
     if (credentialLifetimeMs > 5_000) this.authFailures = 0;
   }
 
+  /**
+   * Sets up the next attempt after a close, by code: data in `CLOSE_REACTIONS` (protocol §7).
+   * A close reconnecting-websocket made up itself (`synthetic`: a refused handshake, a
+   * connect timeout) says 1000 but is a failed attempt.
+   */
+  afterClose(code: number, synthetic: boolean, serverAfterMs = 0): 'reconnect' | 'closed' | FailureReason {
+    const reaction = synthetic && code === 1000 ? 'reconnect-with-backoff' : (CLOSE_REACTIONS[code as CloseCode] ?? 'reconnect-with-backoff');
+    switch (reaction) {
+      case 'none':
+        return 'closed';
+      case 'stop':
+        return code === 4008 ? 'evicted' : 'forbidden';
+      case 'refresh-credential':
+        return this.credentialRejected() ? 'reconnect' : 'unauthorized';
+      case 'reconnect-after-server-delay':
+        this.afterServerDelay(serverAfterMs);
+        break;
+      case 'reconnect':
+        this.soon();
+        break;
+      default:
+        this.connectFailed();
+    }
+    return 'reconnect';
+  }
+
   /** A connect attempt or a connection failed: back off, and after a few, rediscover. */
-  connectFailed(retryAfterMs?: number): void {
+  private connectFailed(retryAfterMs?: number): void {
     this.settleUptime();
     if (++this.failuresInARow >= this.options.discoveryRefetchAfter) this.discovery = undefined;
     this.nextDelayMs = Math.max(retryAfterMs ?? 0, backoffDelay(this.attempt++, this.options.backoff, this.options.random));
@@ -99,21 +125,21 @@ export class Connector {
   }
 
   /** Reconnect soon, with a little jitter: a normal going-away or an oversize frame. */
-  soon(): void {
+  private soon(): void {
     this.settleUptime();
     this.nextDelayMs = backoffDelay(0, this.options.backoff, this.options.random);
     this.hurryable = true;
   }
 
   /** A drain (1012): the server's `afterMs` plus jitter, so its clients spread out. */
-  afterServerDelay(afterMs: number): void {
+  private afterServerDelay(afterMs: number): void {
     this.settleUptime();
     this.nextDelayMs = afterMs + backoffDelay(0, this.options.backoff, this.options.random);
     this.hurryable = false;
   }
 
   /** A 4001: reconnect with a fresh token, unless that has failed too often in a row. */
-  credentialRejected(): boolean {
+  private credentialRejected(): boolean {
     this.settleUptime();
     if (++this.authFailures >= MAX_AUTH_FAILURES) return false;
     this.nextDelayMs = 0;

@@ -1,0 +1,73 @@
+import type { Json } from '@switchboard/protocol';
+import { ClientErrorCode } from './errors.js';
+import type { Outbound } from './outbound.js';
+import { Subscription, type ChannelMessage, type SubscribeAckPayload } from './subscription.js';
+
+/**
+ * The client's subscriptions, one per channel: sends their subscribe and unsubscribe frames
+ * (control frames, ahead of queued application messages) and routes publications to them.
+ */
+export class ChannelSubscriptions {
+  private readonly byChannel = new Map<string, Subscription<Json>>();
+  /** Frames go out only on a welcomed connection; before that, the next welcome resubscribes all. */
+  private live = false;
+
+  constructor(
+    private readonly outbound: Outbound,
+    private readonly id: () => string,
+  ) {}
+
+  /** The channel's subscription, new if it has none or its last one ended. */
+  get<T>(channel: string): Subscription<T> {
+    let subscription = this.byChannel.get(channel) as Subscription<T> | undefined;
+    if (!subscription || subscription.state === 'unsubscribed' || subscription.state === 'failed') {
+      subscription = new Subscription<T>(channel, (s) => this.sendSubscribe(s), (s) => this.leave(s));
+      this.byChannel.set(channel, subscription as unknown as Subscription<Json>);
+      if (this.live) subscription.resubscribe();
+    }
+    return subscription;
+  }
+
+  receive(message: ChannelMessage): void {
+    this.byChannel.get(message.channel)?.receive(message);
+  }
+
+  /** A connection was welcomed: subscribe frames of the last one are void, so each asks again with `since`. */
+  resume(): void {
+    this.live = true;
+    this.outbound.forget((frame) => frame.type === 'subscribe' || frame.type === 'unsubscribe');
+    for (const subscription of this.byChannel.values()) subscription.resubscribe();
+  }
+
+  suspend(): void {
+    this.live = false;
+    for (const subscription of this.byChannel.values()) subscription.suspend();
+  }
+
+  unsubscribeAll(): void {
+    for (const subscription of [...this.byChannel.values()]) subscription.unsubscribe();
+  }
+
+  private sendSubscribe<T>(subscription: Subscription<T>): void {
+    const since = subscription.since;
+    const frame = { type: 'subscribe', id: this.id(), channel: subscription.channel, ...(since ? { payload: { since } } : {}) };
+    this.outbound.enqueue(
+      frame,
+      Infinity,
+      (answer) => {
+        if (answer.ok) subscription.acked(answer.payload as unknown as SubscribeAckPayload);
+        else if (answer.error.code === ClientErrorCode.CLOSED) return;
+        else if (answer.error.recoverable) setTimeout(() => subscription.resubscribe(), answer.error.retryAfterMs ?? 1_000);
+        else subscription.failed(answer.error);
+      },
+      { control: true },
+    );
+  }
+
+  private leave<T>(subscription: Subscription<T>): void {
+    if (this.byChannel.get(subscription.channel) !== (subscription as unknown)) return;
+    this.byChannel.delete(subscription.channel);
+    if (!this.live) return;
+    this.outbound.enqueue({ type: 'unsubscribe', id: this.id(), channel: subscription.channel }, Infinity, () => undefined, { control: true });
+  }
+}
