@@ -79,6 +79,24 @@ describe('Outbound', () => {
     expect(errors).toEqual(['CLOSED']);
     expect(outbound.queued).toBe(0);
   });
+
+  it('counts as queued only the frames not on the current socket, through send, answer, drop and forget', () => {
+    const outbound = new Outbound({ maxFrames: 2, maxBytes: 10_000 }, policy, Date.now);
+    outbound.enqueue(frame('a'), 1_000, () => undefined);
+    outbound.enqueue(frame('s', 'subscribe'), 1_000, () => undefined, { control: true });
+    expect(outbound.queued).toBe(2);
+    outbound.attach(() => undefined, policy);
+    expect(outbound.queued).toBe(0);
+    outbound.enqueue(frame('b'), 1_000, () => undefined);
+    outbound.enqueue(frame('c'), 1_000, () => undefined);
+    outbound.detach();
+    expect(outbound.queued).toBe(4);
+    outbound.settle('a', { ok: true, payload: null });
+    outbound.forget((f) => f.type === 'subscribe');
+    expect(outbound.queued).toBe(2);
+    expect(() => outbound.enqueue(frame('d'), 1_000, () => undefined)).toThrow(expect.objectContaining({ code: 'QUEUE_FULL' }));
+  });
+
   it('times a frame out only while it is on a connection: waiting for one, it stays pending', () => {
     jest.useFakeTimers();
     try {

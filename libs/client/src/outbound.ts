@@ -30,6 +30,8 @@ export class Outbound {
   private readonly pending = new Map<string, Pending>();
   /** Subscribes and credential refreshes: written before the rest after a reconnect. */
   private readonly control = new Map<string, Pending>();
+  /** Frames not yet written to the current socket, and their size: counted, not recounted, per enqueue. */
+  private queuedFrames = 0;
   private queuedBytes = 0;
   private readonly bucket: TokenBucket;
   private pumpTimer?: ReturnType<typeof setTimeout>;
@@ -46,9 +48,7 @@ export class Outbound {
 
   /** Frames not yet written to the current socket. */
   get queued(): number {
-    let count = 0;
-    for (const entry of this.entries()) if (!entry.sent) count++;
-    return count;
+    return this.queuedFrames;
   }
 
   private *entries(): Generator<Pending> {
@@ -82,7 +82,7 @@ export class Outbound {
     }
     const entry: Pending = { frame, text, bytes, onAnswer, sent: false, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
     (options.control ? this.control : this.pending).set(frame.id, entry);
-    this.queuedBytes += bytes;
+    this.hold(entry);
     this.pump();
   }
 
@@ -93,7 +93,7 @@ export class Outbound {
     this.pending.delete(id);
     this.control.delete(id);
     clearTimeout(entry.timer);
-    if (!entry.sent) this.queuedBytes -= entry.bytes;
+    if (!entry.sent) this.release(entry);
     entry.onAnswer(answer);
     return true;
   }
@@ -124,7 +124,17 @@ export class Outbound {
   private unsend(entry: Pending): void {
     clearTimeout(entry.timer);
     entry.sent = false;
+    this.hold(entry);
+  }
+
+  private hold(entry: Pending): void {
+    this.queuedFrames++;
     this.queuedBytes += entry.bytes;
+  }
+
+  private release(entry: Pending): void {
+    this.queuedFrames--;
+    this.queuedBytes -= entry.bytes;
   }
 
   /** Drops unanswered frames matching `filter` without settling them (their owner resends). */
@@ -134,7 +144,7 @@ export class Outbound {
       this.pending.delete(entry.frame.id);
       this.control.delete(entry.frame.id);
       clearTimeout(entry.timer);
-      if (!entry.sent) this.queuedBytes -= entry.bytes;
+      if (!entry.sent) this.release(entry);
     }
   }
 
@@ -151,7 +161,7 @@ export class Outbound {
       const wait = this.bucket.take();
       if (wait > 0) return this.schedulePump(wait);
       entry.sent = true;
-      this.queuedBytes -= entry.bytes;
+      this.release(entry);
       this.sentCount++;
       if (entry.timeoutMs !== undefined) this.startTimer(entry, entry.timeoutMs);
       this.writer(entry.text);
@@ -169,6 +179,8 @@ export class Outbound {
   }
 }
 
+const encoder = new TextEncoder();
+
 function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
+  return encoder.encode(text).length;
 }
