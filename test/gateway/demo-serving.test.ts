@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGateway, type RunningGateway } from '../support/gateway-process.js';
 import { SECRET_ENV } from '../support/tokens.js';
 
-const INDEX_HTML = '<!doctype html><title>demo</title><script type="module" src="app.js"></script>';
+// Laid out as `vite build` writes it: index.html, and content-hashed files under assets/.
+const INDEX_HTML = '<!doctype html><title>demo</title><script type="module" src="./assets/index-Ab12Cd.js"></script>';
 const APP_JS = 'console.log("demo");';
 
 /** Resolves once the process has printed `text`: the banner goes to stderr, apart from the JSON log lines. */
@@ -34,7 +35,8 @@ describe('the demo app at /demo/', () => {
   beforeAll(() => {
     demoDir = mkdtempSync(join(tmpdir(), 'switchboard-demo-'));
     writeFileSync(join(demoDir, 'index.html'), INDEX_HTML);
-    writeFileSync(join(demoDir, 'app.js'), APP_JS);
+    mkdirSync(join(demoDir, 'assets'));
+    writeFileSync(join(demoDir, 'assets', 'index-Ab12Cd.js'), APP_JS);
   });
   afterAll(() => rmSync(demoDir, { recursive: true, force: true }));
 
@@ -55,10 +57,11 @@ describe('the demo app at /demo/', () => {
       expect(await response.text()).toBe(INDEX_HTML);
     });
 
-    it('serves the assets beside it', async () => {
-      const response = await fetch(gw.http('/demo/app.js'));
+    it('serves the hashed assets beside it, cached for good (a new build has new names)', async () => {
+      const response = await fetch(gw.http('/demo/assets/index-Ab12Cd.js'));
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('javascript');
+      expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
       expect(await response.text()).toBe(APP_JS);
     });
 
@@ -69,7 +72,7 @@ describe('the demo app at /demo/', () => {
     });
 
     it('answers a missing asset like any unknown route', async () => {
-      await expectNotFound(gw, '/demo/missing.js');
+      await expectNotFound(gw, '/demo/assets/missing.js');
     });
 
     it('logs and prints the demo URL', async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { PinoLogger } from 'nestjs-pino';
 import type { GatewayConfig } from '../config/index.js';
@@ -21,8 +21,10 @@ export function serveDemo(app: NestExpressApplication, config: GatewayConfig, lo
   app.useStaticAssets(config.demoDir, {
     prefix: DEMO_PATH,
     // index.html names the current assets; a cached copy would keep loading the previous build.
+    // Vite names files under assets/ by their content, so those never change.
     setHeaders: (res: { setHeader(name: string, value: string): void }, path: string) => {
       if (basename(path) === 'index.html') res.setHeader('cache-control', 'no-cache');
+      else if (relative(config.demoDir, path).startsWith(`assets${sep}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
     },
   });
   return true;
