@@ -3,7 +3,7 @@ import { useConnectionStats } from '@switchboard/react';
 export function StatsPanel() {
   const stats = useConnectionStats(500);
   const rows: Array<[key: string, label: string, value: string | number]> = [
-    // Measured by heartbeat pings only, which a busy connection never needs.
+    // Measured by pings: one when a connection opens, then heartbeats while it is idle.
     ['rtt', 'Round trip', stats.lastRttMs === undefined ? '—' : `${Math.round(stats.lastRttMs)} ms`],
     ['reconnects', 'Reconnects', stats.reconnects],
     ['queued', 'Queued frames', stats.queuedFrames],
