@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import {
   SUBPROTOCOL,
   failer,
+  integerOptions,
   guardRun,
   inspectorCall,
   jwtGatewayEnv,
@@ -30,11 +31,7 @@ const { values: args } = parseArgs({
   },
 });
 const fail = failer(NAME);
-const integer = (name) => {
-  const value = Number(args[name]);
-  if (!Number.isInteger(value) || value < 1) fail(`--${name}: expected a positive integer, got ${args[name]}`);
-  return value;
-};
+const integer = integerOptions(args, fail);
 const CYCLES = integer('cycles');
 const ROUNDS = integer('rounds');
 const CHANNELS = integer('channels');

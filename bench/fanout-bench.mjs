@@ -18,6 +18,7 @@ import {
   cpuMs,
   cpuTimesMs,
   failer,
+  integerOptions,
   guardRun,
   inspectorSession,
   jwtGatewayEnv,
@@ -49,11 +50,7 @@ const { values: args } = parseArgs({
   },
 });
 const fail = failer(NAME);
-const integer = (name, min = 1) => {
-  const value = Number(args[name]);
-  if (!Number.isInteger(value) || value < min) fail(`--${name}: expected an integer ≥ ${min}, got ${args[name]}`);
-  return value;
-};
+const integer = integerOptions(args, fail);
 const N = integer('n');
 const MESSAGES = integer('messages');
 const RATE = integer('rate');

@@ -12,6 +12,7 @@ import {
   checkOpenFiles as checkOpenFilesLimit,
   cpuMs,
   failer,
+  integerOptions,
   guardRun,
   listeningPort,
   settledRss,
@@ -52,16 +53,12 @@ const { values: args } = parseArgs({
     'timeout-s': { type: 'string', default: '300' },
   },
 });
-const positive = (name) => {
-  const value = Number(args[name]);
-  if (!Number.isInteger(value) || value < (name === 'warmup' ? 0 : 1)) fail(`--${name}: expected a positive integer, got ${args[name]}`);
-  return value;
-};
+const positive = integerOptions(args, fail);
 const N = positive('n');
 const CONCURRENCY = positive('concurrency');
 const PING_CONNS = Math.min(positive('ping-conns'), N);
 const PING_ROUNDS = positive('ping-rounds');
-const WARMUP = positive('warmup');
+const WARMUP = positive('warmup', 0);
 const TIMEOUT_S = positive('timeout-s');
 const targets = args.target === 'both' ? ['gateway', 'bare'] : [args.target];
 if (!targets.every((t) => t in TARGETS)) fail(`--target: expected both, gateway or bare, got ${args.target}`);

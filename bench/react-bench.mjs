@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
-import { cpuMs, failer, guardRun, jwtGatewayEnv, metricSamples, startGatewayWithRetries, stopServer } from './lib/server.mjs';
+import { cpuMs, failer, guardRun, integerOptions, jwtGatewayEnv, metricSamples, startGatewayWithRetries, stopServer } from './lib/server.mjs';
 import { fmt, signHs256, wallMs } from './lib/util.mjs';
 
 // React picks its build when first evaluated: measure the production one (what apps ship) unless
@@ -46,11 +46,7 @@ const { values: args } = parseArgs({
   },
 });
 const fail = failer(NAME);
-const integer = (name) => {
-  const value = Number(args[name]);
-  if (!Number.isInteger(value) || value < 1) fail(`--${name}: expected a positive integer, got ${args[name]}`);
-  return value;
-};
+const integer = integerOptions(args, fail);
 const N = integer('n');
 const LIMIT = integer('limit');
 const TIMEOUT_S = integer('timeout-s');

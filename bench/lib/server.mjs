@@ -39,6 +39,15 @@ export function failer(name) {
   };
 }
 
+/** Reads integer flags from parseArgs `values`: integer('n') or integer('warmup', 0); a bad value ends the run via `fail`. */
+export function integerOptions(values, fail) {
+  return (name, min = 1) => {
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < min) fail(`--${name}: expected an integer ≥ ${min}, got ${values[name]}`);
+    return value;
+  };
+}
+
 /**
  * Each side of a connection holds a descriptor and the server child inherits this limit.
  * `who` completes the message, e.g. "N=5000 needs about 5456 in this process and in the server".
