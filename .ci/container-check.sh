@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Container check without a Docker engine.
 #
-# Replays the runtime (last) stage of ./Dockerfile in a clean temporary folder on this
-# machine: its ARG, ENV, WORKDIR, COPY and RUN lines are read from the Dockerfile itself,
-# so the install command lives in one place. `COPY --from=build /app/X` is taken from
-# the repository's X, so `npm run build` must have been run first. Then it starts the
-# image's CMD with the container's environment, waits for GET /health to answer 200,
-# runs the image's HEALTHCHECK command against it (and against a closed port, where it
-# must fail), sends SIGTERM and expects exit code 0.
+# Replays every stage of ./Dockerfile in order, each in a clean temporary folder of its
+# own that stands for its filesystem: their ARG, ENV, WORKDIR, COPY and RUN lines are
+# read from the Dockerfile itself, so the install and build commands live in one place.
+# `COPY --from=build /app/X` takes X from the replayed build stage, so a build stage that
+# lacks a file the build needs fails here as it would in `docker build`. Then it starts
+# the runtime (last) stage's CMD with the container's environment, waits for GET /health
+# to answer 200, runs the image's HEALTHCHECK command against it (and against a closed
+# port, where it must fail), sends SIGTERM and expects exit code 0.
 #
 # What it cannot reproduce: the base image's files (Debian bookworm, its exact Node 20
 # patch release). It checks that the host's Node has the image's major version and runs
 # npm at the version the Dockerfile asserts (NPM_VERSION), fetched from the registry.
 #
-# Usage: npm run build && bash .ci/container-check.sh
+# Usage: bash .ci/container-check.sh
 set -Eeuo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,8 +48,8 @@ command -v npm >/dev/null || fail "npm is not on PATH"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/container-check.XXXXXX")"
 chmod 755 "$WORK"            # the gateway may run as another user (see below)
-ROOTFS="$WORK/rootfs"        # stands for the image's /
-mkdir -p "$ROOTFS" "$WORK/bin" "$WORK/tools" "$WORK/home-root" "$WORK/home-node"
+ROOTFS=""                    # the current stage's /: $WORK/stages/<name>
+mkdir -p "$WORK/stages" "$WORK/bin" "$WORK/tools" "$WORK/home-root" "$WORK/home-node"
 
 # ---------------------------------------------------------------------------------
 # 1. Read the Dockerfile into a plan: a list of shell function calls, one per step.
@@ -109,81 +110,84 @@ const words = (s) => (s.trim().startsWith('[') ? JSON.parse(s) : s.trim().split(
 
 const out = [];
 out.push(`STAGE_NAME=${q(target.name)}`, `IMAGE=${q(target.image)}`);
-const vars = {};
-const subst = (s) => s.replace(/\$\{(\w+)\}|\$(\w+)/g, (all, a, b) => vars[a ?? b] ?? all);
-let workdir = '/';
-for (const { instr, rest, line } of target.lines) {
-  switch (instr) {
-    case 'ARG': {
-      const a = /^(\w+)(?:=(.*))?$/.exec(rest.trim()) || die(`cannot read ARG ${rest}`);
-      const value = a[2] ?? globalArgs[a[1]];
-      if (value === undefined) die(`ARG ${a[1]} has no value`);
-      vars[a[1]] = value;
-      out.push(`step_arg ${q(a[1])} ${q(value)}`);
-      break;
-    }
-    case 'ENV': {
-      const pairs = rest.match(/\w+=("[^"]*"|\S*)/g) || die(`only ENV KEY=VALUE is understood: ${line}`);
-      for (const p of pairs) {
-        const i = p.indexOf('=');
-        const value = subst(p.slice(i + 1).replace(/^"(.*)"$/, '$1'));
-        vars[p.slice(0, i)] = value;
-        out.push(`step_env ${q(p.slice(0, i))} ${q(value)}`);
+// Only the runtime stage says how the container runs; an earlier stage only builds files.
+const RUNTIME_ONLY = ['USER', 'EXPOSE', 'HEALTHCHECK', 'CMD'];
+for (const [index, stage] of stages.entries()) {
+  if (!/^[\w.-]+$/.test(stage.name)) die(`stage name ${stage.name} is not understood`);
+  if (stage.image !== target.image) die(`stage ${stage.name} is FROM ${stage.image}, the runtime stage FROM ${target.image}: one base image is emulated`);
+  out.push(`step_stage ${q(stage.name)}`);
+  const vars = {};
+  const subst = (s) => s.replace(/\$\{(\w+)\}|\$(\w+)/g, (all, a, b) => vars[a ?? b] ?? all);
+  let workdir = '/';
+  for (const { instr, rest, line } of stage.lines) {
+    if (stage !== target && RUNTIME_ONLY.includes(instr)) continue;
+    switch (instr) {
+      case 'ARG': {
+        const a = /^(\w+)(?:=(.*))?$/.exec(rest.trim()) || die(`cannot read ARG ${rest}`);
+        const value = a[2] ?? globalArgs[a[1]];
+        if (value === undefined) die(`ARG ${a[1]} has no value`);
+        vars[a[1]] = value;
+        out.push(`step_arg ${q(a[1])} ${q(value)}`);
+        break;
       }
-      break;
-    }
-    case 'WORKDIR':
-      workdir = path.posix.resolve(workdir, subst(rest.trim()));
-      out.push(`step_workdir ${q(workdir)}`);
-      break;
-    case 'COPY': {
-      const { flags, r } = flagsOf(rest);
-      for (const f of Object.keys(flags)) if (!['from', 'chown', 'chmod', 'link'].includes(f)) die(`COPY --${f} is not understood: ${line}`);
-      const parts = words(r).map(subst);
-      if (parts.length < 2) die(`COPY needs a source and a destination: ${line}`);
-      const dest = parts.pop();
-      let srcs;
-      if (flags.from) {
-        const from = stages.find((s) => s.name === flags.from) || die(`COPY --from=${flags.from}: no such stage`);
-        const root = workdirOf(from);
-        srcs = parts.map((s) => {
-          const rel = path.posix.relative(root, path.posix.resolve(root, s));
-          if (rel.startsWith('..')) die(`COPY --from=${flags.from} ${s} is outside that stage's WORKDIR ${root}`);
-          return rel;
-        });
-      } else {
-        srcs = parts.map((s) => path.posix.normalize(s).replace(/^\/+/, ''));
+      case 'ENV': {
+        const pairs = rest.match(/\w+=("[^"]*"|\S*)/g) || die(`only ENV KEY=VALUE is understood: ${line}`);
+        for (const p of pairs) {
+          const i = p.indexOf('=');
+          const value = subst(p.slice(i + 1).replace(/^"(.*)"$/, '$1'));
+          vars[p.slice(0, i)] = value;
+          out.push(`step_env ${q(p.slice(0, i))} ${q(value)}`);
+        }
+        break;
       }
-      for (const s of srcs) if (/[*?[]/.test(s)) die(`wildcards in COPY are not understood: ${line}`);
-      out.push(`step_copy ${q(flags.from || 'context')} ${q(dest)} ${srcs.map(q).join(' ')}`);
-      break;
+      case 'WORKDIR':
+        workdir = path.posix.resolve(workdir, subst(rest.trim()));
+        out.push(`step_workdir ${q(workdir)}`);
+        break;
+      case 'COPY': {
+        const { flags, r } = flagsOf(rest);
+        for (const f of Object.keys(flags)) if (!['from', 'chown', 'chmod', 'link'].includes(f)) die(`COPY --${f} is not understood: ${line}`);
+        const parts = words(r).map(subst);
+        if (parts.length < 2) die(`COPY needs a source and a destination: ${line}`);
+        const dest = parts.pop();
+        let srcs;
+        if (flags.from) {
+          const from = stages.slice(0, index).find((s) => s.name === flags.from) || die(`COPY --from=${flags.from}: no earlier stage of that name`);
+          srcs = parts.map((s) => path.posix.resolve(workdirOf(from), s));
+        } else {
+          srcs = parts.map((s) => path.posix.normalize(s).replace(/^\/+/, ''));
+        }
+        for (const s of srcs) if (/[*?[]/.test(s)) die(`wildcards in COPY are not understood: ${line}`);
+        out.push(`step_copy ${q(flags.from || 'context')} ${q(dest)} ${srcs.map(q).join(' ')}`);
+        break;
+      }
+      case 'RUN':
+        if (rest.trim().startsWith('[') || rest.trim().startsWith('--')) die(`only shell-form RUN without flags is understood: ${line}`);
+        out.push(`step_run ${q(rest.trim())}`);
+        break;
+      case 'USER':
+        out.push(`RUNTIME_USER=${q(rest.trim())}`);
+        break;
+      case 'EXPOSE':
+        out.push(`EXPOSE_PORT=${q(rest.trim().split(/\s+/)[0].replace(/\/tcp$/, ''))}`);
+        break;
+      case 'HEALTHCHECK': {
+        const { r } = flagsOf(rest);
+        const c = /^CMD\s+(.*)$/is.exec(r) || die(`HEALTHCHECK without CMD: ${line}`);
+        const cmd = c[1].trim().startsWith('[') ? JSON.parse(c[1]) : ['/bin/sh', '-c', c[1]];
+        out.push(`HEALTHCHECK_CMD=(${cmd.map(q).join(' ')})`);
+        break;
+      }
+      case 'CMD': {
+        const cmd = rest.trim().startsWith('[') ? JSON.parse(rest) : ['/bin/sh', '-c', rest];
+        out.push(`START_CMD=(${cmd.map(q).join(' ')})`);
+        break;
+      }
+      case 'LABEL':
+        break;
+      default:
+        die(`${instr} in stage ${stage.name} is not emulated by .ci/container-check.sh: ${line}`);
     }
-    case 'RUN':
-      if (rest.trim().startsWith('[') || rest.trim().startsWith('--')) die(`only shell-form RUN without flags is understood: ${line}`);
-      out.push(`step_run ${q(rest.trim())}`);
-      break;
-    case 'USER':
-      out.push(`RUNTIME_USER=${q(rest.trim())}`);
-      break;
-    case 'EXPOSE':
-      out.push(`EXPOSE_PORT=${q(rest.trim().split(/\s+/)[0].replace(/\/tcp$/, ''))}`);
-      break;
-    case 'HEALTHCHECK': {
-      const { r } = flagsOf(rest);
-      const c = /^CMD\s+(.*)$/is.exec(r) || die(`HEALTHCHECK without CMD: ${line}`);
-      const cmd = c[1].trim().startsWith('[') ? JSON.parse(c[1]) : ['/bin/sh', '-c', c[1]];
-      out.push(`HEALTHCHECK_CMD=(${cmd.map(q).join(' ')})`);
-      break;
-    }
-    case 'CMD': {
-      const cmd = rest.trim().startsWith('[') ? JSON.parse(rest) : ['/bin/sh', '-c', rest];
-      out.push(`START_CMD=(${cmd.map(q).join(' ')})`);
-      break;
-    }
-    case 'LABEL':
-      break;
-    default:
-      die(`${instr} in stage ${target.name} is not emulated by .ci/container-check.sh: ${line}`);
   }
 }
 process.stdout.write(out.join('\n') + '\n');
@@ -192,7 +196,7 @@ NODE
 # ---------------------------------------------------------------------------------
 # 2. The tools the image has: Node of the same major version, npm at NPM_VERSION.
 # ---------------------------------------------------------------------------------
-NPM_VERSION="$(sed -n "s/^step_arg 'NPM_VERSION' '\(.*\)'$/\1/p" "$WORK/plan.sh")"
+NPM_VERSION="$(sed -n "s/^step_arg 'NPM_VERSION' '\(.*\)'$/\1/p" "$WORK/plan.sh" | tail -n 1)"
 IMAGE="$(sed -n "s/^IMAGE='\(.*\)'$/\1/p" "$WORK/plan.sh")"
 [[ -n "$NPM_VERSION" ]] || fail "the runtime stage declares no ARG NPM_VERSION"
 image_major="$(sed -n 's/^node:\([0-9][0-9]*\).*/\1/p' <<<"$IMAGE")"
@@ -235,28 +239,36 @@ in_rootfs() { # container path -> host path
   [[ "$p" == /* ]] || p="$WORKDIR_IN_IMAGE/$p"
   printf '%s%s' "$ROOTFS" "$(realpath -m "$p")"
 }
+step_stage() { # name: a new stage starts on an empty filesystem, with no ARG or ENV of the last
+  ROOTFS="$WORK/stages/$1"; WORKDIR_IN_IMAGE="/"; BUILD_ARGS=(); STAGE_ENV=()
+  [[ "$CHECK_ONLY" == 1 ]] || { mkdir -p "$ROOTFS"; say "stage $1"; }
+}
 step_arg() { BUILD_ARGS+=("$1=$2"); }
 step_env() { STAGE_ENV+=("$1=$2"); }
 step_workdir() { WORKDIR_IN_IMAGE="$1"; [[ "$CHECK_ONLY" == 1 ]] || mkdir -p "$(in_rootfs "$1")"; }
-step_copy() { # from dest src...; sources are paths in the repository
+step_copy() { # from dest src...; from the repository (context: relative paths) or an earlier stage (absolute paths)
   local from="$1" dest="$2"; shift 2
   local to; to="$(in_rootfs "$dest")"
-  local src
-  for src in "$@"; do
-    [[ -e "$REPO/$src" ]] && continue
-    [[ "$from" == context ]] && fail "COPY source $src is not in the repository"
-    fail "COPY --from=$from source $src is missing: run \`npm run build\` first"
-  done
+  local base="$REPO/" src
+  [[ "$from" == context ]] || base="$WORK/stages/$from"
+  # Only the repository's files exist before the replay; an earlier stage's are checked when copied.
+  if [[ "$from" == context || "$CHECK_ONLY" == 0 ]]; then
+    for src in "$@"; do
+      [[ -e "$base$src" ]] && continue
+      [[ "$from" == context ]] && fail "COPY source $src is not in the repository"
+      fail "COPY --from=$from source $src is missing: stage $from did not make it"
+    done
+  fi
   [[ "$CHECK_ONLY" == 1 ]] && return 0
   if [[ "$from" == context ]]; then say "COPY $* -> $dest"; else say "COPY --from=$from $* -> $dest"; fi
   if [[ $# -gt 1 || "$dest" == */ ]]; then mkdir -p "$to"; fi
   for src in "$@"; do
-    if [[ -d "$REPO/$src" ]]; then
-      mkdir -p "$to"; cp -R "$REPO/$src/." "$to/"
+    if [[ -d "$base$src" ]]; then
+      mkdir -p "$to"; cp -R "$base$src/." "$to/"
     elif [[ -d "$to" ]]; then
-      cp "$REPO/$src" "$to/"
+      cp "$base$src" "$to/"
     else
-      mkdir -p "$(dirname "$to")"; cp "$REPO/$src" "$to"
+      mkdir -p "$(dirname "$to")"; cp "$base$src" "$to"
     fi
   done
 }
@@ -272,7 +284,7 @@ step_run() {
   fi
   grep -v 'EBADENGINE' "$log" | grep -E '^(added|removed|changed|up to date)' | sed 's/^/    /' || true
   local engines
-  engines="$(grep -A1 'EBADENGINE.*package' "$log" | sed -n "s/.*package: '\(.*\)',.*/\1/p" | sort -u | tr '\n' ' ')"
+  engines="$({ grep -A1 'EBADENGINE.*package' "$log" || true; } | sed -n "s/.*package: '\(.*\)',.*/\1/p" | sort -u | tr '\n' ' ')"
   [[ -z "$engines" ]] || say "note: npm warns EBADENGINE, lockfile packages whose engines exclude Node $host_node: $engines"
 }
 
@@ -281,7 +293,6 @@ CHECK_ONLY=1
 # shellcheck disable=SC1091
 source "$WORK/plan.sh"
 CHECK_ONLY=0
-WORKDIR_IN_IMAGE="/"; BUILD_ARGS=(); STAGE_ENV=()
 # shellcheck disable=SC1091
 source "$WORK/plan.sh"
 
