@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { fetchDevToken } from '../../apps/demo/src/dev-token.js';
 import { freePort } from '../support/free-port.js';
 import { startGateway, type RunningGateway } from '../support/gateway-process.js';
 import { closeClients, reach, sdkClient } from '../support/sdk.js';
@@ -26,16 +27,6 @@ async function startDevServer(port: number, gateway: string): Promise<ChildProce
     child.once('exit', (code) => reject(new Error(`vite exited with ${code}: ${output}`)));
   });
   return child;
-}
-
-async function devToken(base: string, userId: string): Promise<string> {
-  const response = await fetch(`${base}/dev/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId, channels: ['room:*'], publish: ['room:general'] }),
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { token: string }).token;
 }
 
 describe('the demo on the Vite dev server (npm run dev -w @switchboard/demo)', () => {
@@ -72,8 +63,8 @@ describe('the demo on the Vite dev server (npm run dev -w @switchboard/demo)', (
     expect(discovery.auth.ticketUrl).toBe(`${base}/ws/ticket`);
   });
 
-  it('carries a client session through the proxy: dev token, ticket, WebSocket, publish and delivery', async () => {
-    const client = sdkClient(base, 'unused', {}, { getToken: () => devToken(base, 'vite-user') });
+  it("carries the demo's session through the proxy: its dev token, ticket, WebSocket, publish and delivery", async () => {
+    const client = sdkClient(base, 'unused', {}, { getToken: () => fetchDevToken(base, 'vite-user') });
     await reach(client, 'open');
     const received = new Promise((resolve) => client.subscribe('room:general', (message) => resolve(message.payload)));
     await client.publish('room:general', { text: 'through the dev server' });
