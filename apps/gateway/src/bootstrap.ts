@@ -20,7 +20,7 @@ export async function bootstrap(config: GatewayConfig, schemas: SchemaRegistry):
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, schemas), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  if (config.trustProxy) app.set('trust proxy', true);
+  if (config.trustProxy) app.set('trust proxy', config.trustProxyHops);
   app.useGlobalFilters(new HttpErrorFilter());
   const origins = app.get(OriginPolicy);
   app.enableCors({ origin: (origin, allow) => allow(null, origins.allows(origin)), maxAge: 600 });

@@ -8,7 +8,7 @@ import { ENGINE, type Engine, type RateLimiter } from '../engine/index.js';
 import { GatewayLifecycle } from '../lifecycle/index.js';
 import { OriginPolicy } from '../origins/index.js';
 import type { Admission, AdmissionResult, Rejection } from './admission.types.js';
-import { clientAddress } from './client-address.js';
+import { clientAddress } from '../http/index.js';
 import { findCredential } from './credentials.js';
 import { malformedUpgrade } from './upgrade-request.js';
 
@@ -50,7 +50,7 @@ export class AdmissionService {
     if (!this.origins.allows(origin)) {
       return reject({ status: 403, code: 'ORIGIN_NOT_ALLOWED', message: `origin ${origin} is not allowed` });
     }
-    const rate = await this.handshakeLimiter.consume(clientAddress(request, this.config.trustProxy));
+    const rate = await this.handshakeLimiter.consume(clientAddress(request, this.config));
     if (!rate.allowed) {
       return reject({ status: 429, code: 'RATE_LIMITED', message: 'too many handshakes from this address', retryAfterSeconds: Math.ceil(rate.retryAfterMs / 1000) });
     }

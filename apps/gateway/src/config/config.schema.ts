@@ -50,6 +50,10 @@ export const envSchema = z.object({
   HOST: z.string().trim().min(1).optional(),
   PUBLIC_URL: httpUrl.optional(),
   TRUST_PROXY: boolean.default(false),
+  TRUST_PROXY_HOPS: integer(1, 16).default(1),
+  HTTP_HEADERS_TIMEOUT_MS: integer(1_000, 600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(1_000, 3_600_000).default(30_000),
+  MAX_PENDING_REQUESTS_PER_IP: integer(1, 1_000_000).default(32),
   JWT_SECRET: z
     .string()
     .min(MIN_SECRET_LENGTH, { message: `expected at least ${MIN_SECRET_LENGTH} characters` })
@@ -58,6 +62,8 @@ export const envSchema = z.object({
   JWT_ALGORITHMS: list.optional(),
   JWT_ISSUER: z.string().trim().min(1).optional(),
   JWT_AUDIENCE: z.string().trim().min(1).optional(),
+  JWT_JWKS_REFRESH_MS: integer(1_000, DAY_MS).default(600_000),
+  JWT_JWKS_COOLDOWN_MS: integer(0, 3_600_000).default(30_000),
   JWT_USER_CLAIM: z.string().trim().min(1, { message: 'expected a claim name' }).default('sub'),
   ALLOWED_ORIGINS: list.optional(),
   MAX_CONNECTIONS_PER_USER: integer(1, 10_000).default(5),
@@ -66,10 +72,14 @@ export const envSchema = z.object({
     .default('reject'),
   MAX_CONNECTIONS: integer(0, 10_000_000).default(0),
   HANDSHAKE_RATE_PER_IP: integer(1, 1_000_000).default(50),
+  TICKET_RATE_PER_USER: integer(1, 1_000_000).default(10),
+  TICKET_RATE_PER_IP: integer(1, 1_000_000).default(50),
   RATE_LIMIT_MESSAGES: integer(1, 1_000_000).default(60),
   RATE_LIMIT_INTERVAL_MS: integer(1, DAY_MS).default(10_000),
   RATE_LIMIT_BURST: integer(1, 1_000_000).default(60),
   MAX_MESSAGE_BYTES: integer(64, 16 * 1024 * 1024).default(65_536),
+  MAX_JSON_DEPTH: integer(1, 1_000).default(64),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: integer(1, 100_000).default(128),
   HEARTBEAT_MS: integer(50, 600_000).default(25_000),
   MAX_BUFFERED_BYTES: integer(1024, 1024 * 1024 * 1024).default(1_048_576),
   TICKET_TTL_MS: integer(1_000, 3_600_000).default(30_000),
@@ -80,6 +90,7 @@ export const envSchema = z.object({
   CHANNELS_PUBLIC_PUBLISH: list.optional(),
   HISTORY_SIZE: integer(0, 10_000).default(100),
   HISTORY_TTL_MS: integer(1_000, 7 * DAY_MS).default(300_000),
+  HISTORY_MAX_BYTES: integer(1_024, 1024 * 1024 * 1024).default(1_048_576),
   MESSAGE_SCHEMAS_DIR: z.string().trim().min(1).optional(),
   BACKEND_URL: httpUrl.optional(),
   BACKEND_SECRET: z

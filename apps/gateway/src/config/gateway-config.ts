@@ -4,7 +4,18 @@ import type { LOG_LEVELS } from './config.schema.js';
 /** How the gateway verifies JWTs. `development` signs its own with a random secret. */
 export type JwtSettings =
   | { mode: 'secret'; secret: string; algorithms: string[]; issuer?: string; audience?: string; userClaim: string }
-  | { mode: 'jwks'; jwksUrl: string; algorithms: string[]; issuer?: string; audience?: string; userClaim: string }
+  | {
+      mode: 'jwks';
+      jwksUrl: string;
+      /** How often the key set is fetched again on schedule. */
+      refreshMs: number;
+      /** Least time between two fetches that unknown `kid`s cause. */
+      cooldownMs: number;
+      algorithms: string[];
+      issuer?: string;
+      audience?: string;
+      userClaim: string;
+    }
   | { mode: 'development'; secret: string; algorithms: ['HS256']; issuer?: string; audience?: string; userClaim: string };
 
 /** What the gateway does when a user opens one connection more than allowed. */
@@ -18,6 +29,9 @@ export interface ChannelSettings {
   publicPublish: string[];
   historySize: number;
   historyTtlMs: number;
+  /** Bytes of payload one channel's history holds at most; the oldest go first. */
+  historyMaxBytes: number;
+  maxSubscriptionsPerConnection: number;
 }
 
 /** Where application messages go: an HTTP endpoint of the app's own backend. */
@@ -30,6 +44,14 @@ export interface BackendSettings {
   breaker: { errorPercent: number; minRequests: number; resetMs: number };
 }
 
+/** What bounds slow and unfinished HTTP requests (upgrades included). */
+export interface HttpSettings {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Connections from one peer address that have not yet sent a whole request head. */
+  maxPendingRequestsPerIp: number;
+}
+
 /** The gateway's whole configuration, validated. Built once at start by `loadConfig`. */
 export interface GatewayConfig {
   production: boolean;
@@ -38,6 +60,9 @@ export interface GatewayConfig {
   host?: string;
   publicUrl?: string;
   trustProxy: boolean;
+  /** Proxies in front of the gateway that append to `X-Forwarded-For` (used with `trustProxy`). */
+  trustProxyHops: number;
+  http: HttpSettings;
   jwt: JwtSettings;
   /** Origin allowlist entries; `['*']` allows any origin. */
   allowedOrigins: string[];
@@ -46,6 +71,10 @@ export interface GatewayConfig {
   /** Connections this node accepts at most; 0 means no cap. */
   maxConnections: number;
   handshakeRatePerIp: number;
+  /** Tickets per second one user, and one client IP, may take from `POST /ws/ticket`. */
+  ticketRate: { perUser: number; perIp: number };
+  /** Deepest nesting of arrays and objects a JSON frame or request body may have. */
+  maxJsonDepth: number;
   maxBufferedBytes: number;
   ticketTtlMs: number;
   drainTimeoutMs: number;

@@ -40,6 +40,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const allowedOrigins = origins(e, production, jwt.mode === 'development', problems);
   const publicSubscribe = channelPatterns('CHANNELS_PUBLIC_SUBSCRIBE', e.CHANNELS_PUBLIC_SUBSCRIBE, problems);
   const publicPublish = channelPatterns('CHANNELS_PUBLIC_PUBLISH', e.CHANNELS_PUBLIC_PUBLISH, problems);
+  if (production && e.TRUST_PROXY && !e.PUBLIC_URL) {
+    problems.push('PUBLIC_URL: required with TRUST_PROXY when NODE_ENV=production, so forwarded headers never choose the URLs clients are sent to');
+  }
   if (e.BACKEND_URL && !e.BACKEND_SECRET) problems.push('BACKEND_SECRET: required with BACKEND_URL, to sign what the backend receives');
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -49,6 +52,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      maxPendingRequestsPerIp: e.MAX_PENDING_REQUESTS_PER_IP,
+    },
     jwt,
     allowedOrigins,
     limits: {
@@ -64,13 +73,22 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     connectionPolicy: e.CONNECTION_POLICY,
     maxConnections: e.MAX_CONNECTIONS,
     handshakeRatePerIp: e.HANDSHAKE_RATE_PER_IP,
+    ticketRate: { perUser: e.TICKET_RATE_PER_USER, perIp: e.TICKET_RATE_PER_IP },
+    maxJsonDepth: e.MAX_JSON_DEPTH,
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     ticketTtlMs: e.TICKET_TTL_MS,
     drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     drainSpreadMs: e.DRAIN_SPREAD_MS,
     authQueryToken: e.AUTH_QUERY_TOKEN,
     logLevel: e.LOG_LEVEL,
-    channels: { publicSubscribe, publicPublish, historySize: e.HISTORY_SIZE, historyTtlMs: e.HISTORY_TTL_MS },
+    channels: {
+      publicSubscribe,
+      publicPublish,
+      historySize: e.HISTORY_SIZE,
+      historyTtlMs: e.HISTORY_TTL_MS,
+      historyMaxBytes: e.HISTORY_MAX_BYTES,
+      maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    },
     schemasDir: e.MESSAGE_SCHEMAS_DIR,
     backend:
       e.BACKEND_URL && e.BACKEND_SECRET
@@ -99,7 +117,14 @@ function jwtSettings(e: ParsedEnv, production: boolean, problems: string[]): Jwt
   if (e.JWT_JWKS_URL) {
     const algorithms = e.JWT_ALGORITHMS ?? ['RS256', 'ES256'];
     checkAlgorithms(algorithms, KEY_ALGORITHMS, 'with JWT_JWKS_URL', problems);
-    return { mode: 'jwks', jwksUrl: e.JWT_JWKS_URL, algorithms, ...common };
+    return {
+      mode: 'jwks',
+      jwksUrl: e.JWT_JWKS_URL,
+      refreshMs: e.JWT_JWKS_REFRESH_MS,
+      cooldownMs: e.JWT_JWKS_COOLDOWN_MS,
+      algorithms,
+      ...common,
+    };
   }
   if (e.JWT_SECRET) {
     const algorithms = e.JWT_ALGORITHMS ?? ['HS256'];
