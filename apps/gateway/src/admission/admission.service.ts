@@ -40,7 +40,8 @@ export class AdmissionService {
     this.handshakeLimiter = engine.rateLimiter('handshake-ip', { capacity: perSecond, refill: perSecond, intervalMs: 1_000 });
   }
 
-  async admit(request: IncomingMessage): Promise<AdmissionResult> {
+  /** `target` is the request's parsed URL (see `requestTarget`). */
+  async admit(request: IncomingMessage, target: URL): Promise<AdmissionResult> {
     const malformed = malformedUpgrade(request);
     if (malformed) return reject({ status: 400, code: 'BAD_REQUEST', message: malformed });
     if (!this.lifecycle.accepting) {
@@ -54,7 +55,7 @@ export class AdmissionService {
     if (!rate.allowed) {
       return reject({ status: 429, code: 'RATE_LIMITED', message: 'too many handshakes from this address', retryAfterSeconds: Math.ceil(rate.retryAfterMs / 1000) });
     }
-    const identity = await this.authenticate(request);
+    const identity = await this.authenticate(request, target);
     if ('status' in identity) return reject(identity);
     return this.takeSlot(identity);
   }
@@ -65,8 +66,8 @@ export class AdmissionService {
     if (failed) void this.engine.connections.release(admission.identity.userId, admission.connectionId);
   }
 
-  private async authenticate(request: IncomingMessage): Promise<Identity | Rejection> {
-    const credential = findCredential(request);
+  private async authenticate(request: IncomingMessage, target: URL): Promise<Identity | Rejection> {
+    const credential = findCredential(request, target);
     const unauthorized = (message: string): Rejection => ({ status: 401, code: 'UNAUTHORIZED', message });
     try {
       switch (credential.kind) {

@@ -7,8 +7,9 @@ export type HandshakeCredential =
   | { kind: 'query'; value: string }
   | { kind: 'none' };
 
-export function findCredential(request: IncomingMessage): HandshakeCredential {
-  const query = new URL(request.url ?? '/', 'http://gateway').searchParams;
+/** Reads the credential from the already parsed `target` and the request's headers. */
+export function findCredential(request: IncomingMessage, target: URL): HandshakeCredential {
+  const query = target.searchParams;
   const ticket = query.get('ticket');
   if (ticket) return { kind: 'ticket', value: ticket };
   const header = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');

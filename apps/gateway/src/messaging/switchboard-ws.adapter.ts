@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { writeRejection } from '../admission/index.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import type { OutgoingFrame } from '../connections/index.js';
+import { requestTarget } from '../http/index.js';
 import { InboundFrames } from './inbound-frames.service.js';
 import { UpgradeHandler } from './upgrade-handler.service.js';
 
@@ -38,13 +39,18 @@ export class SwitchboardWsAdapter extends AbstractWsAdapter {
       perMessageDeflate: false,
       handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
+    // Nothing may throw out of this listener: the HTTP server would take the process down.
     this.httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const { pathname } = new URL(request.url ?? '/', 'http://gateway');
-      if (pathname !== options.path) {
-        writeRejection(socket, { status: 404, code: 'NOT_FOUND', message: `no WebSocket endpoint at ${pathname}` });
+      const target = requestTarget(request);
+      if (!target) {
+        writeRejection(socket, { status: 400, code: 'BAD_REQUEST', message: 'the request target is not a valid URL' });
         return;
       }
-      void this.upgrades.handle(server, request, socket, head);
+      if (target.pathname !== options.path) {
+        writeRejection(socket, { status: 404, code: 'NOT_FOUND', message: `no WebSocket endpoint at ${target.pathname}` });
+        return;
+      }
+      this.upgrades.handle(server, request, target, socket, head).catch((error: unknown) => this.upgrades.failed(socket, error));
     });
     return server;
   }

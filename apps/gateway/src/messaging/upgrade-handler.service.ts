@@ -18,9 +18,9 @@ export class UpgradeHandler {
     @InjectPinoLogger('handshake') private readonly log: PinoLogger,
   ) {}
 
-  async handle(server: WebSocketServer, request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  async handle(server: WebSocketServer, request: IncomingMessage, target: URL, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', (error) => this.log.debug({ err: error }, 'handshake socket error'));
-    const result = await this.admission.admit(request).catch((error: unknown): AdmissionResult => {
+    const result = await this.admission.admit(request, target).catch((error: unknown): AdmissionResult => {
       this.log.error({ err: error }, 'admission failed');
       return { admitted: false, rejection: { status: 500, code: 'INTERNAL', message: 'internal error' } };
     });
@@ -45,5 +45,11 @@ export class UpgradeHandler {
       this.metrics.connections.inc({ outcome: 'accepted' });
       server.emit('connection', webSocket, request, admission);
     });
+  }
+
+  /** The last resort for a bug in {@link handle}: logged, answered 500, never thrown on. */
+  failed(socket: Duplex, error: unknown): void {
+    this.log.error({ err: error }, 'upgrade failed');
+    writeRejection(socket, { status: 500, code: 'INTERNAL', message: 'internal error' });
   }
 }
