@@ -32,7 +32,8 @@ export class SwitchboardError extends Error {
   ) {
     super(message);
     this.code = code;
-    this.recoverable = extra.recoverable ?? RECOVERABLE[code as ErrorCode] ?? code !== ClientErrorCode.CLOSED;
+    this.recoverable =
+      extra.recoverable ?? (Object.hasOwn(RECOVERABLE, code) ? RECOVERABLE[code as ErrorCode] : code !== ClientErrorCode.CLOSED);
     if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
     if (extra.status !== undefined) this.status = extra.status;
     if (extra.details !== undefined) this.details = extra.details;

@@ -12,6 +12,7 @@ export const ErrorCode = {
   MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
   RATE_LIMITED: 'RATE_LIMITED',
   TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
   TIMEOUT: 'TIMEOUT',
   INTERNAL: 'INTERNAL',
@@ -39,6 +40,7 @@ export const RECOVERABLE: Readonly<Record<ErrorCode, boolean>> = {
   MESSAGE_TOO_LARGE: false,
   RATE_LIMITED: true,
   TOO_MANY_CONNECTIONS: true,
+  TOO_MANY_SUBSCRIPTIONS: false,
   BACKEND_UNAVAILABLE: true,
   TIMEOUT: true,
   INTERNAL: true,
@@ -52,4 +54,13 @@ export const RECOVERABLE: Readonly<Record<ErrorCode, boolean>> = {
 /** Body of every HTTP error the gateway answers (protocol §2). */
 export interface HttpErrorBody {
   error: { code: ErrorCode; message: string };
+}
+
+/**
+ * {@link RECOVERABLE} for any code, including one a backend chose: those are not in the
+ * table and are not recoverable. Looked up as an own property only, so a code such as
+ * `constructor` cannot find `Object.prototype`'s.
+ */
+export function isRecoverable(code: string): boolean {
+  return Object.hasOwn(RECOVERABLE, code) && RECOVERABLE[code as ErrorCode];
 }

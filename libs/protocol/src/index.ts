@@ -1,4 +1,4 @@
-export { ErrorCode, RECOVERABLE, type HttpErrorBody } from './error-codes.js';
+export { ErrorCode, RECOVERABLE, isRecoverable, type HttpErrorBody } from './error-codes.js';
 export {
   CloseCode,
   PolicyCloseReason,
@@ -44,7 +44,8 @@ export {
   type WelcomeFrame,
   type WelcomePayload,
 } from './frames.js';
-export { parseClientFrame, type ParseFailure, type ParseResult } from './parse.js';
+export { parseClientFrame, type ParseFailure, type ParseOptions, type ParseResult } from './parse.js';
+export { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from './json-depth.js';
 export { applicationTypeError } from './application-type.js';
 export {
   defineMessages,

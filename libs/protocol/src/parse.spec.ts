@@ -54,4 +54,26 @@ describe('parseClientFrame', () => {
       message: '"payload" is required for type "publish"',
     });
   });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'])(
+    'takes the Object.prototype name %s as an application type, without throwing',
+    (type) => {
+      expect(parseClientFrame(JSON.stringify({ type, id: 'x' }))).toEqual({ ok: true, frame: { type, id: 'x' } });
+      expect(parseClientFrame(JSON.stringify({ type }))).toMatchObject({ ok: false, code: 'INVALID_MESSAGE' });
+    },
+  );
+
+  it('refuses a payload nested deeper than maxDepth, echoing the id', () => {
+    const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    const frame = (depth: number) => `{"type":"publish","id":"deep","channel":"c","payload":${nested(depth)}}`;
+    expect(parseClientFrame(frame(64))).toMatchObject({ ok: true });
+    expect(parseClientFrame(frame(65))).toEqual({
+      ok: false,
+      code: 'INVALID_MESSAGE',
+      message: '"payload" nests deeper than 64 levels',
+      id: 'deep',
+    });
+    expect(parseClientFrame(frame(100_000))).toMatchObject({ ok: false, code: 'INVALID_MESSAGE', id: 'deep' });
+    expect(parseClientFrame(frame(3), { maxDepth: 2 })).toMatchObject({ ok: false, code: 'INVALID_MESSAGE' });
+  });
 });

@@ -6,6 +6,7 @@ import {
   type ClientEnvelope,
 } from './envelope.js';
 import { ClientFrameType, type ClientFrame } from './frames.js';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from './json-depth.js';
 
 /** Why a frame was refused: one of the two codes parsing can produce. */
 export interface ParseFailure {
@@ -18,14 +19,17 @@ export interface ParseFailure {
 
 export type ParseResult = { ok: true; frame: ClientFrame } | ParseFailure;
 
-/** Which envelope fields each built-in frame type requires. Other types need `id`. */
-const REQUIRED_FIELDS: Readonly<Record<string, ReadonlyArray<keyof ClientEnvelope>>> = {
-  [ClientFrameType.PING]: [],
-  [ClientFrameType.AUTH]: ['id', 'payload'],
-  [ClientFrameType.SUBSCRIBE]: ['id', 'channel'],
-  [ClientFrameType.UNSUBSCRIBE]: ['id', 'channel'],
-  [ClientFrameType.PUBLISH]: ['id', 'channel', 'payload'],
-};
+/**
+ * Which envelope fields each built-in frame type requires. Other types need `id`. A `Map`,
+ * because the key is the client's `type`: `constructor` must not find `Object.prototype`'s.
+ */
+const REQUIRED_FIELDS: ReadonlyMap<string, ReadonlyArray<keyof ClientEnvelope>> = new Map([
+  [ClientFrameType.PING, []],
+  [ClientFrameType.AUTH, ['id', 'payload']],
+  [ClientFrameType.SUBSCRIBE, ['id', 'channel']],
+  [ClientFrameType.UNSUBSCRIBE, ['id', 'channel']],
+  [ClientFrameType.PUBLISH, ['id', 'channel', 'payload']],
+]);
 const APPLICATION_REQUIRED: ReadonlyArray<keyof ClientEnvelope> = ['id'];
 
 const KNOWN_FIELDS = new Set<string>(CLIENT_ENVELOPE_FIELDS);
@@ -40,6 +44,12 @@ const invalid = (message: string, id?: string): ParseFailure => ({
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Limits {@link parseClientFrame} applies beyond the envelope's own rules. */
+export interface ParseOptions {
+  /** Deepest nesting the payload may have; deeper is `INVALID_MESSAGE`. @default 64 */
+  maxDepth?: number;
+}
+
 /**
  * Parses one text frame sent by a client and checks it against protocol §4–5.
  * Never throws: a bad frame comes back as a {@link ParseFailure} that names the problem.
@@ -48,7 +58,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * const result = parseClientFrame('{"type":"ping","id":"1"}');
  * if (!result.ok) sendError(result.code, result.message, result.id);
  */
-export function parseClientFrame(text: string): ParseResult {
+export function parseClientFrame(text: string, options: ParseOptions = {}): ParseResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -62,9 +72,11 @@ export function parseClientFrame(text: string): ParseResult {
   if (fieldError) return invalid(fieldError, id);
 
   const frame = value as unknown as ClientEnvelope;
-  const required = REQUIRED_FIELDS[frame.type] ?? APPLICATION_REQUIRED;
+  const required = REQUIRED_FIELDS.get(frame.type) ?? APPLICATION_REQUIRED;
   const missing = required.find((field) => frame[field] === undefined);
   if (missing) return invalid(`"${missing}" is required for type "${frame.type}"`, id);
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  if (jsonDepthExceeds(frame.payload, maxDepth)) return invalid(`"payload" nests deeper than ${maxDepth} levels`, id);
 
   if (frame.type === ClientFrameType.AUTH) {
     const payload = frame.payload;

@@ -19,7 +19,7 @@ export function identityFromClaims(claims: Record<string, unknown>, userClaim: s
   if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) {
     throw new CredentialError('token has no exp claim');
   }
-  const userId = claims[userClaim];
+  const userId = Object.hasOwn(claims, userClaim) ? claims[userClaim] : undefined;
   if (typeof userId !== 'string' || userId === '') {
     throw new CredentialError(`token has no "${userClaim}" claim`);
   }

@@ -1,4 +1,4 @@
-import { RECOVERABLE, type ErrorCode, type ErrorFrame, type Json } from '@switchboard/protocol';
+import { isRecoverable, type ErrorCode, type ErrorFrame, type Json } from '@switchboard/protocol';
 
 /** Thrown by a frame handler to answer with a typed `error` frame instead of an ack. */
 export class FrameError extends Error {
@@ -20,7 +20,7 @@ export function errorFrame(
   extra: { retryAfterMs?: number; details?: Json } = {},
 ): Omit<ErrorFrame, 'ts'> {
   // A code a backend chose is not in the table: the backend said no, so retrying will not help.
-  const recoverable = RECOVERABLE[code as ErrorCode] ?? false;
+  const recoverable = isRecoverable(code);
   return {
     type: 'error',
     ...(id === undefined ? {} : { id }),

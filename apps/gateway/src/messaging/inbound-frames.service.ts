@@ -52,16 +52,17 @@ export class InboundFrames {
    */
   attach(socket: WebSocket, dispatch: Dispatch): void {
     const abuse = { windowStart: Date.now(), rejected: 0 };
+    const internal = { failures: 0 };
     // One chain per connection keeps rate-limit decisions and dispatch in arrival order.
     let chain = Promise.resolve();
     socket.on('message', (data, isBinary) => {
       const connection = this.connections.find(socket);
       if (!connection) return socket.terminate();
       chain = chain
-        .then(() => this.receive(connection, data, isBinary, dispatch, abuse))
+        .then(() => this.receive(connection, data, isBinary, dispatch, abuse, internal))
         .catch((error: unknown) => {
-          this.log.error({ err: error, connectionId: connection.id, userId: connection.userId }, 'frame handling failed');
-          connection.send(errorFrame('INTERNAL', 'internal error'));
+          this.logInternal(connection, internal, error, 'frame handling failed');
+          this.fail(connection, 'INTERNAL', 'internal error');
         });
     });
     socket.on('error', (error) => {
@@ -76,9 +77,10 @@ export class InboundFrames {
     isBinary: boolean,
     dispatch: Dispatch,
     abuse: { windowStart: number; rejected: number },
+    internal: { failures: number },
   ): Promise<void> {
     if (connection.state !== 'open') return;
-    const parsed = isBinary ? undefined : parseClientFrame(rawText(data));
+    const parsed = isBinary ? undefined : parseClientFrame(rawText(data), { maxDepth: this.config.maxJsonDepth });
     const label = isBinary ? 'binary' : !parsed?.ok ? 'invalid' : BUILT_IN_TYPES.has(parsed.frame.type) ? parsed.frame.type : 'application';
     this.metrics.framesIn.inc({ type: label });
 
@@ -104,7 +106,7 @@ export class InboundFrames {
       answer.subscribe({
         next: (reply) => reply && connection.send(reply),
         error: (error: unknown) => {
-          this.log.error({ err: error, connectionId: connection.id }, 'handler failed');
+          this.logInternal(connection, internal, error, 'handler failed');
           this.fail(connection, 'INTERNAL', 'internal error', frame.id);
           resolve();
         },
@@ -125,6 +127,17 @@ export class InboundFrames {
   ): void {
     this.metrics.errors.inc({ code });
     connection.send(errorFrame(code, message, id, extra));
+  }
+
+  /**
+   * Logs a connection's first internal failure with its stack and only counts the rest:
+   * a client that found a way to trigger one must not be able to flood the log with it.
+   */
+  private logInternal(connection: Connection, internal: { failures: number }, error: unknown, message: string): void {
+    internal.failures++;
+    const context = { connectionId: connection.id, userId: connection.userId, failures: internal.failures };
+    if (internal.failures === 1) this.log.error({ ...context, err: error }, message);
+    else this.log.debug(context, message);
   }
 
   /** More than `burst` refused frames in one interval: the client ignores `RATE_LIMITED`. */
