@@ -1,4 +1,4 @@
-import { CHANNEL_NAME_PATTERN, type Json } from '@switchboard/protocol';
+import { CHANNEL_NAME_PATTERN, jsonDepthExceeds, type Json } from '@switchboard/protocol';
 import { z } from 'zod';
 import { GatewayHttpException } from '../http/index.js';
 
@@ -42,4 +42,11 @@ export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what = 'body
   const field = issue.path.length > 0 ? issue.path.join('.') : what;
   const message = issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
   throw new GatewayHttpException(400, 'BAD_REQUEST', `${field}: ${message}`);
+}
+
+/** Refuses a payload nested deeper than `maxDepth` with 400, before it is published anywhere. */
+export function checkPayloadDepth(payload: Json, maxDepth: number): void {
+  if (jsonDepthExceeds(payload, maxDepth)) {
+    throw new GatewayHttpException(400, 'BAD_REQUEST', `payload: nests deeper than ${maxDepth} levels`);
+  }
 }

@@ -1,16 +1,26 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { CloseCode, type Json } from '@switchboard/protocol';
-import { ChannelPublisher } from '../channels/index.js';
+import { apiPublishKey, ChannelPublisher } from '../channels/index.js';
 import { ConnectionManager } from '../connections/index.js';
 import { ENGINE, type Engine } from '../engine/index.js';
 import { ApiKeyGuard } from './api-key.guard.js';
-import { broadcastBody, channelName, disconnectBody, historyQuery, parseOr400, publishBody } from './api-bodies.js';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
+import {
+  broadcastBody,
+  channelName,
+  checkPayloadDepth,
+  disconnectBody,
+  historyQuery,
+  parseOr400,
+  publishBody,
+} from './api-bodies.js';
 
 /** The server API: how backends in any language reach channels and users. */
 @Controller('api')
 @UseGuards(ApiKeyGuard)
 export class ServerApiController {
   constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly publisher: ChannelPublisher,
     private readonly connections: ConnectionManager,
     @Inject(ENGINE) private readonly engine: Engine,
@@ -21,7 +31,8 @@ export class ServerApiController {
   @HttpCode(200)
   async publish(@Body() body: unknown): Promise<{ offset: number; epoch: string }> {
     const { channel, payload, idempotencyKey } = parseOr400(publishBody, body);
-    const result = await this.publisher.publish(channel, payload, { idempotencyKey: apiKey(idempotencyKey), source: 'api' });
+    checkPayloadDepth(payload, this.config.maxJsonDepth);
+    const result = await this.publisher.publish(channel, payload, { idempotencyKey: apiPublishKey(idempotencyKey), source: 'api' });
     return { offset: result.offset, epoch: result.epoch };
   }
 
@@ -30,9 +41,10 @@ export class ServerApiController {
   @HttpCode(200)
   async broadcast(@Body() body: unknown): Promise<{ results: Array<{ channel: string; offset: number; epoch: string }> }> {
     const { channels, payload, idempotencyKey } = parseOr400(broadcastBody, body);
+    checkPayloadDepth(payload as Json, this.config.maxJsonDepth);
     const results = await Promise.all(
       [...new Set(channels)].map(async (channel) => {
-        const result = await this.publisher.publish(channel, payload as Json, { idempotencyKey: apiKey(idempotencyKey), source: 'api' });
+        const result = await this.publisher.publish(channel, payload as Json, { idempotencyKey: apiPublishKey(idempotencyKey), source: 'api' });
         return { channel, offset: result.offset, epoch: result.epoch };
       }),
     );
@@ -60,12 +72,7 @@ export class ServerApiController {
       epoch: result.epoch,
       offset: result.offset,
       complete: result.recovered,
-      publications: result.publications.map(({ offset, payload, ts }) => ({ offset, payload, ts })),
+      publications: result.publications.map(({ offset, payloadJson, ts }) => ({ offset, payload: JSON.parse(payloadJson) as Json, ts })),
     };
   }
-}
-
-/** API keys live apart from client publish ids, which are scoped per user. */
-function apiKey(key: string | undefined): string | undefined {
-  return key === undefined ? undefined : `api:${key}`;
 }

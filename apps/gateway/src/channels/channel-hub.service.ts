@@ -1,18 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Json } from '@switchboard/protocol';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import type { Connection } from '../connections/index.js';
 import { ENGINE, type Engine, type Publication, type StreamPosition } from '../engine/index.js';
+import { FrameError } from '../messaging/index.js';
 import { MetricsService } from '../metrics/index.js';
-
-/** What a subscribe is acked with (protocol §5–6). */
-export interface SubscribeAck {
-  channel: string;
-  epoch: string;
-  offset: number;
-  recovered: boolean;
-  publications: Array<Omit<Publication, 'channel'> & { channel: string }>;
-}
+import { messageText, subscribeAckText } from './publication-frames.js';
 
 /** A member either buffers publications while its subscribe is answered, or receives them live. */
 type Member = { buffer: Publication[] } | { buffer: null };
@@ -34,6 +27,7 @@ export class ChannelHub {
   private subscriptionCount = 0;
 
   constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(ENGINE) private readonly engine: Engine,
     private readonly metrics: MetricsService,
     @InjectPinoLogger('channels') private readonly log: PinoLogger,
@@ -42,8 +36,14 @@ export class ChannelHub {
   /**
    * Subscribes `connection` and sends its ack, then anything published meanwhile, so no
    * publication falls between the history read and live delivery, and none comes twice.
+   * @throws {FrameError} `TOO_MANY_SUBSCRIPTIONS` past the per-connection cap.
    */
   async subscribe(connection: Connection, channel: string, id: string, since?: StreamPosition): Promise<void> {
+    const held = this.memberships.get(connection);
+    const max = this.config.channels.maxSubscriptionsPerConnection;
+    if (held && held.size >= max && !held.has(channel)) {
+      throw new FrameError('TOO_MANY_SUBSCRIPTIONS', `a connection may hold ${max} subscriptions; unsubscribe from one first`);
+    }
     const entry = this.entry(channel);
     const member: Member = { buffer: [] };
     if (!entry.members.has(connection)) this.subscriptionCount++;
@@ -59,14 +59,7 @@ export class ChannelHub {
       throw error;
     }
     if (since) this.metrics.recoveries.inc({ outcome: history.recovered ? 'recovered' : 'not_recovered' });
-    const ack: SubscribeAck = {
-      channel,
-      epoch: history.epoch,
-      offset: history.offset,
-      recovered: history.recovered,
-      publications: history.recovered ? history.publications : [],
-    };
-    connection.send({ type: 'ack', id, payload: ack as unknown as Json });
+    connection.sendText(subscribeAckText(id, channel, history, Date.now()), 'ack');
     // Unsubscribed, or subscribed again, while the history was read: that call owns delivery now.
     if (entry.members.get(connection) !== member) return;
     const buffered = member.buffer ?? [];
@@ -137,9 +130,4 @@ export class ChannelHub {
     this.metrics.channels.set(this.channels.size);
     this.metrics.subscriptions.set(this.subscriptionCount);
   }
-}
-
-/** The `message` frame of a publication (protocol §5): payload unchanged, position at top level. */
-function messageText(p: Publication): string {
-  return JSON.stringify({ type: 'message', channel: p.channel, payload: p.payload, offset: p.offset, epoch: p.epoch, ts: p.ts });
 }

@@ -8,6 +8,7 @@ import { FrameError, WsErrorFilter } from '../messaging/index.js';
 import { ChannelPublisher } from './channel-publisher.service.js';
 import { ChannelHub } from './channel-hub.service.js';
 import { ChannelPermissions } from './channel-permissions.service.js';
+import { clientPublishKey } from './idempotency-keys.js';
 
 /** `subscribe`, `unsubscribe` and `publish` (protocol §5–6). */
 @WebSocketGateway({ path: WS_PATH })
@@ -54,7 +55,7 @@ export class ChannelsGateway implements OnGatewayDisconnect {
     }
     await connection.holdingMessages(async () => {
       const result = await this.publisher.publish(frame.channel, frame.payload, {
-        idempotencyKey: `user:${connection.userId}:${frame.id}`,
+        idempotencyKey: clientPublishKey(connection.userId, frame.id),
         source: 'client',
       });
       connection.send({ type: 'ack', id: frame.id, payload: { offset: result.offset, epoch: result.epoch } });

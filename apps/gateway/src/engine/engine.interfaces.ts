@@ -1,5 +1,3 @@
-import type { Json } from '@switchboard/protocol';
-
 /** What a ticket stands for: the user and the JWT it was issued against. */
 export interface TicketGrant {
   userId: string;
@@ -63,7 +61,11 @@ export interface StreamPosition {
 /** One publication of a channel. */
 export interface Publication extends StreamPosition {
   channel: string;
-  payload: Json;
+  /**
+   * The payload as JSON text, serialized once by the publisher before the broker changes
+   * any state: what cannot be serialized is refused before it takes an offset.
+   */
+  payloadJson: string;
   /** ms since epoch when it was published. */
   ts: number;
 }
@@ -90,7 +92,7 @@ export interface ChannelBroker {
    * Appends a publication and delivers it to every listener, in offset order per channel.
    * A key seen within {@link IDEMPOTENCY_WINDOW_MS} returns the first result, publishing nothing.
    */
-  publish(channel: string, payload: Json, options?: { idempotencyKey?: string }): Promise<PublishResult>;
+  publish(channel: string, payloadJson: string, options?: { idempotencyKey?: string }): Promise<PublishResult>;
   /**
    * The channel's position; with `since`, the retained publications after it and whether
    * they are all of them (`recovered`, protocol §6).
@@ -104,6 +106,8 @@ export interface ChannelBroker {
 export interface HistoryPolicy {
   size: number;
   ttlMs: number;
+  /** Bytes of `payloadJson` one channel keeps at most; the oldest publications leave first. */
+  maxBytes: number;
 }
 
 /** Everything the gateway keeps outside a single connection; swapped whole for Redis. */

@@ -1,22 +1,22 @@
 import { IDEMPOTENCY_WINDOW_MS, type Publication } from '../engine.interfaces.js';
 import type { EngineHarness } from './engine.contract.js';
 
-/** Channel broker behaviour, with history limits of size 5 and TTL 1 s (see CONTRACT_HISTORY). */
+/** Channel broker behaviour, with history limits of size 5, TTL 1 s and 64 bytes (see CONTRACT_HISTORY). */
 export function describeBrokerContract(harness: () => EngineHarness): void {
   describe('channel broker', () => {
     const broker = () => harness().engine.broker;
 
     it('numbers publications 1, 2, 3… within one epoch', async () => {
-      const first = await broker().publish('c:numbers', { n: 1 });
-      const second = await broker().publish('c:numbers', { n: 2 });
+      const first = await broker().publish('c:numbers', '{"n":1}');
+      const second = await broker().publish('c:numbers', '{"n":2}');
       expect(first).toEqual({ epoch: expect.any(String), offset: 1, duplicate: false });
       expect(second).toEqual({ epoch: first.epoch, offset: 2, duplicate: false });
       expect(await broker().history('c:numbers')).toEqual({ epoch: first.epoch, offset: 2, recovered: false, publications: [] });
     });
 
     it('keeps channels apart', async () => {
-      await broker().publish('c:a', 1);
-      expect((await broker().publish('c:b', 1)).offset).toBe(1);
+      await broker().publish('c:a', '1');
+      expect((await broker().publish('c:b', '1')).offset).toBe(1);
     });
 
     it('delivers to every listener in offset order, and stops after unlisten', async () => {
@@ -24,31 +24,31 @@ export function describeBrokerContract(harness: () => EngineHarness): void {
       const other: number[] = [];
       const stop = await broker().listen('c:live', (p) => seen.push(p));
       await broker().listen('c:live', (p) => other.push(p.offset));
-      for (let i = 1; i <= 20; i++) await broker().publish('c:live', { i });
+      for (let i = 1; i <= 20; i++) await broker().publish('c:live', JSON.stringify({ i }));
       await stop();
-      await broker().publish('c:live', { i: 21 });
+      await broker().publish('c:live', '{"i":21}');
       expect(seen.map((p) => p.offset)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-      expect(seen[0]).toEqual({ channel: 'c:live', epoch: expect.any(String), offset: 1, payload: { i: 1 }, ts: expect.any(Number) });
+      expect(seen[0]).toEqual({ channel: 'c:live', epoch: expect.any(String), offset: 1, payloadJson: '{"i":1}', ts: expect.any(Number) });
       expect(other).toHaveLength(21);
     });
 
     it('recovers what came after since, in order', async () => {
-      const { epoch } = await broker().publish('c:rec', 'a');
-      await broker().publish('c:rec', 'b');
-      await broker().publish('c:rec', 'c');
+      const { epoch } = await broker().publish('c:rec', '"a"');
+      await broker().publish('c:rec', '"b"');
+      await broker().publish('c:rec', '"c"');
       const result = await broker().history('c:rec', { epoch, offset: 1 });
       expect(result.recovered).toBe(true);
-      expect(result.publications.map((p) => [p.offset, p.payload])).toEqual([[2, 'b'], [3, 'c']]);
+      expect(result.publications.map((p) => [p.offset, p.payloadJson])).toEqual([[2, '"b"'], [3, '"c"']]);
       expect(result.offset).toBe(3);
     });
 
     it('recovers nothing to do when since is the current position', async () => {
-      const { epoch } = await broker().publish('c:current', 'a');
+      const { epoch } = await broker().publish('c:current', '"a"');
       expect(await broker().history('c:current', { epoch, offset: 1 })).toEqual({ epoch, offset: 1, recovered: true, publications: [] });
     });
 
     it('does not recover from another epoch, a future offset, or a trimmed history', async () => {
-      for (let i = 0; i < 8; i++) await broker().publish('c:trim', i);
+      for (let i = 0; i < 8; i++) await broker().publish('c:trim', String(i));
       const { epoch } = await broker().history('c:trim');
       expect((await broker().history('c:trim', { epoch: 'other', offset: 7 })).recovered).toBe(false);
       expect((await broker().history('c:trim', { epoch, offset: 9 })).recovered).toBe(false);
@@ -60,32 +60,45 @@ export function describeBrokerContract(harness: () => EngineHarness): void {
     });
 
     it('does not recover once the history TTL has passed', async () => {
-      const { epoch } = await broker().publish('c:ttl', 'a');
-      await broker().publish('c:ttl', 'b');
+      const { epoch } = await broker().publish('c:ttl', '"a"');
+      await broker().publish('c:ttl', '"b"');
       await harness().advance(1_100);
       expect((await broker().history('c:ttl', { epoch, offset: 1 })).recovered).toBe(false);
+    });
+
+    it('keeps history within its byte budget, oldest first, and never a publication larger than it', async () => {
+      const { epoch } = await broker().publish('c:bytes', JSON.stringify('a'.repeat(28)));
+      await broker().publish('c:bytes', JSON.stringify('b'.repeat(28)));
+      await broker().publish('c:bytes', JSON.stringify('c'.repeat(28)));
+      const kept = await broker().history('c:bytes', { epoch, offset: 0 });
+      expect(kept).toMatchObject({ offset: 3, recovered: false });
+      expect(kept.publications.map((p) => p.offset)).toEqual([2, 3]);
+      await broker().publish('c:bytes', JSON.stringify('d'.repeat(100)));
+      const afterHuge = await broker().history('c:bytes', { epoch, offset: 0 });
+      expect(afterHuge).toMatchObject({ offset: 4, publications: [] });
+      expect((await broker().history('c:bytes', { epoch, offset: 3 })).recovered).toBe(false);
     });
 
     it('acks a repeated idempotency key with the first result and publishes once', async () => {
       const offsets: number[] = [];
       await broker().listen('c:idem', (p) => offsets.push(p.offset));
-      const first = await broker().publish('c:idem', 'x', { idempotencyKey: 'alice:1' });
-      const again = await broker().publish('c:idem', 'x', { idempotencyKey: 'alice:1' });
-      const other = await broker().publish('c:idem', 'y', { idempotencyKey: 'alice:2' });
+      const first = await broker().publish('c:idem', '"x"', { idempotencyKey: 'alice:1' });
+      const again = await broker().publish('c:idem', '"x"', { idempotencyKey: 'alice:1' });
+      const other = await broker().publish('c:idem', '"y"', { idempotencyKey: 'alice:2' });
       expect(again).toEqual({ epoch: first.epoch, offset: first.offset, duplicate: true });
       expect(other.offset).toBe(first.offset + 1);
       expect(offsets).toEqual([1, 2]);
     });
 
     it('scopes idempotency keys to their channel', async () => {
-      await broker().publish('c:k1', 'x', { idempotencyKey: 'k' });
-      expect((await broker().publish('c:k2', 'x', { idempotencyKey: 'k' })).duplicate).toBe(false);
+      await broker().publish('c:k1', '"x"', { idempotencyKey: 'k' });
+      expect((await broker().publish('c:k2', '"x"', { idempotencyKey: 'k' })).duplicate).toBe(false);
     });
 
     it('forgets an idempotency key after the window', async () => {
-      await broker().publish('c:window', 'x', { idempotencyKey: 'k' });
+      await broker().publish('c:window', '"x"', { idempotencyKey: 'k' });
       await harness().advance(IDEMPOTENCY_WINDOW_MS + 10);
-      expect(await broker().publish('c:window', 'x', { idempotencyKey: 'k' })).toMatchObject({ duplicate: false });
+      expect(await broker().publish('c:window', '"x"', { idempotencyKey: 'k' })).toMatchObject({ duplicate: false });
     });
   });
 }

@@ -11,7 +11,7 @@ export interface EngineHarness {
 const grant: TicketGrant = { userId: 'u1', claims: { sub: 'u1' }, credentialExpiresAt: 1_900_000_000_000 };
 
 /** The history limits the contract runs with: small, so trimming and expiry are quick to reach. */
-export const CONTRACT_HISTORY: HistoryPolicy = { size: 5, ttlMs: 1_000 };
+export const CONTRACT_HISTORY: HistoryPolicy = { size: 5, ttlMs: 1_000, maxBytes: 64 };
 
 /**
  * The behaviour every engine must have. Run it against each implementation with

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Json } from '@switchboard/protocol';
 import {
   IDEMPOTENCY_WINDOW_MS,
   type ChannelBroker,
@@ -17,6 +16,8 @@ interface Stream {
   epoch: string;
   offset: number;
   history: Publication[];
+  /** Bytes of `payloadJson` in `history`, held under the policy's `maxBytes`. */
+  historyBytes: number;
   listeners: Set<Listener>;
 }
 
@@ -33,18 +34,15 @@ export class MemoryChannelBroker implements ChannelBroker {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async publish(channel: string, payload: Json, options: { idempotencyKey?: string } = {}): Promise<PublishResult> {
+  async publish(channel: string, payloadJson: string, options: { idempotencyKey?: string } = {}): Promise<PublishResult> {
     const key = options.idempotencyKey === undefined ? undefined : `${channel}\u0000${options.idempotencyKey}`;
     const seen = key === undefined ? undefined : this.seenKeys.get(key);
     if (seen && seen.expiresAt > this.now()) return { ...seen.result, duplicate: true };
 
     const stream = this.stream(channel);
     stream.offset++;
-    const publication: Publication = { channel, epoch: stream.epoch, offset: stream.offset, payload, ts: this.now() };
-    if (this.policy.size > 0) {
-      stream.history.push(publication);
-      if (stream.history.length > this.policy.size) stream.history.shift();
-    }
+    const publication: Publication = { channel, epoch: stream.epoch, offset: stream.offset, payloadJson, ts: this.now() };
+    if (this.policy.size > 0) this.retain(stream, publication);
     if (key !== undefined) {
       this.seenKeys.set(key, { result: { epoch: stream.epoch, offset: stream.offset }, expiresAt: this.now() + IDEMPOTENCY_WINDOW_MS });
     }
@@ -89,14 +87,26 @@ export class MemoryChannelBroker implements ChannelBroker {
   private stream(channel: string): Stream {
     let stream = this.streams.get(channel);
     if (!stream) {
-      stream = { epoch: randomBytes(6).toString('base64url'), offset: 0, history: [], listeners: new Set() };
+      stream = { epoch: randomBytes(6).toString('base64url'), offset: 0, history: [], historyBytes: 0, listeners: new Set() };
       this.streams.set(channel, stream);
     }
     return stream;
   }
 
+  /** Appends to history, then drops the oldest until both the count and the bytes fit. */
+  private retain(stream: Stream, publication: Publication): void {
+    stream.history.push(publication);
+    stream.historyBytes += Buffer.byteLength(publication.payloadJson);
+    while (stream.history.length > this.policy.size || stream.historyBytes > this.policy.maxBytes) this.dropOldest(stream);
+  }
+
   private expire(stream: Stream): void {
     const cutoff = this.now() - this.policy.ttlMs;
-    while (stream.history.length > 0 && stream.history[0].ts <= cutoff) stream.history.shift();
+    while (stream.history.length > 0 && stream.history[0].ts <= cutoff) this.dropOldest(stream);
+  }
+
+  private dropOldest(stream: Stream): void {
+    const dropped = stream.history.shift();
+    if (dropped) stream.historyBytes -= Buffer.byteLength(dropped.payloadJson);
   }
 }

@@ -15,7 +15,7 @@ describeEngineContract('memory', async (history) => {
 describe('MemoryEngine housekeeping', () => {
   it('forgets idle buckets and freed users, so memory does not grow with past traffic', async () => {
     let now = 0;
-    const engine = new MemoryEngine({ size: 10, ttlMs: 1_000 }, () => now);
+    const engine = new MemoryEngine({ size: 10, ttlMs: 1_000, maxBytes: 1_024 }, () => now);
     const limiter = engine.rateLimiter('m', { capacity: 2, refill: 1, intervalMs: 1_000 });
     for (let i = 0; i < 1_000; i++) await limiter.consume(`user-${i}`);
     for (let i = 0; i < 1_000; i++) {
