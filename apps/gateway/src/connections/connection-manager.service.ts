@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import type { Identity } from '../auth/index.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ENGINE, type Engine } from '../engine/index.js';
-import { MetricsService } from '../metrics/index.js';
+import { closeCodeLabel, MetricsService } from '../metrics/index.js';
 import { Connection } from './connection.js';
 
 /**
@@ -69,7 +69,7 @@ export class ConnectionManager implements OnModuleDestroy {
     connection.markClosed();
     this.byId.delete(connection.id);
     this.metrics.activeConnections.set(this.byId.size);
-    this.metrics.disconnections.inc({ code: String(code) });
+    this.metrics.disconnections.inc({ code: closeCodeLabel(code) });
     this.log.info({ connectionId: connection.id, userId: connection.userId, code }, 'connection closed');
     if (this.byId.size === 0) for (const wake of this.emptyWaiters) wake();
     await this.engine.connections.release(connection.userId, connection.id);

@@ -1,6 +1,6 @@
-import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { PROTOCOL_VERSION, SUBPROTOCOL, type DiscoveryDocument } from '@switchboard/protocol';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { publicUrls } from '../http/index.js';
 
@@ -10,9 +10,12 @@ export class DiscoveryController {
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
   @Get('config')
-  @Header('Cache-Control', 'public, max-age=60')
-  document(@Req() request: Request): DiscoveryDocument {
+  document(@Req() request: Request, @Res({ passthrough: true }) response: Response): DiscoveryDocument {
     const urls = publicUrls(this.config, request);
+    // URLs built from the request's own headers would poison a shared cache: whoever sent a
+    // forged Host or X-Forwarded-Host would choose where everyone else posts their JWT. Only
+    // the asking browser may keep those.
+    response.setHeader('Cache-Control', `${urls.fromRequest ? 'private' : 'public'}, max-age=60`);
     return {
       protocol: PROTOCOL_VERSION,
       websocket: { url: urls.ws, subprotocol: SUBPROTOCOL },

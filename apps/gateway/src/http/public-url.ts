@@ -6,18 +6,27 @@ import type { GatewayConfig } from '../config/index.js';
 export interface PublicUrls {
   http: string;
   ws: string;
+  /**
+   * True when they were built from the request's headers: then they are that request's
+   * answer alone, and no shared cache may hand them to anyone else.
+   */
+  fromRequest: boolean;
 }
+
+/** A host with an optional port, as `Host` carries it: nothing that could add a path or userinfo. */
+const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 export function publicUrls(config: GatewayConfig, request: IncomingMessage): PublicUrls {
   const http = config.publicUrl ?? fromRequest(config, request);
-  return { http, ws: http.replace(/^http/, 'ws') + WS_PATH };
+  return { http, ws: http.replace(/^http/, 'ws') + WS_PATH, fromRequest: config.publicUrl === undefined };
 }
 
 function fromRequest(config: GatewayConfig, request: IncomingMessage): string {
   const forwarded = config.trustProxy ? firstValue(request.headers['x-forwarded-proto']) : undefined;
   const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
   const scheme = forwarded === 'https' || forwarded === 'http' ? forwarded : encrypted ? 'https' : 'http';
-  const host = (config.trustProxy ? firstValue(request.headers['x-forwarded-host']) : undefined) ?? request.headers.host;
+  const candidates = [config.trustProxy ? firstValue(request.headers['x-forwarded-host']) : undefined, request.headers.host];
+  const host = candidates.find((candidate) => candidate !== undefined && HOST.test(candidate));
   return `${scheme}://${host ?? `localhost:${config.port}`}`;
 }
 

@@ -1,2 +1,3 @@
 export { MetricsModule } from './metrics.module.js';
 export { MetricsService } from './metrics.service.js';
+export { closeCodeLabel } from './close-code-label.js';

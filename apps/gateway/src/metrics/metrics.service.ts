@@ -28,7 +28,7 @@ export class MetricsService {
 
   readonly disconnections = new Counter({
     name: 'switchboard_disconnections_total',
-    help: 'Closed connections by close code',
+    help: 'Closed connections by close code (codes the gateway does not know count as "other")',
     labelNames: ['code'] as const,
     registers: [this.registry],
   });

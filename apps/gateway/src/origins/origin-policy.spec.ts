@@ -23,12 +23,27 @@ describe('OriginPolicy', () => {
     ['null', false],
     ['file://', false],
     ['not an origin', false],
+    ['https://user@app.example.com', false],
+    ['https://app.example.com/', false],
+    ['https://app.example.com/path', false],
+    ['https://app.example.com?x=1', false],
+    ['https://app.example.com#x', false],
+    ['https://app.example.com\\@evil.test', false],
+    ['https:\\\\app.example.com', false],
+    ['https://app%2eexample.com', false],
+    ['https://*.example.org', false],
+    ['https://app.example.com:99999', false],
+    [' https://app.example.com', false],
   ])('%s -> %s', (origin, allowed) => {
     expect(allowlist.allows(origin)).toBe(allowed);
   });
 
-  it('allows any origin for a bare *', () => {
+  it('allows any serialized origin (and the opaque null) for a bare *, and nothing else', () => {
     expect(policy(['*']).allows('https://anything.test')).toBe(true);
+    expect(policy(['*']).allows('http://[::1]:5173')).toBe(true);
+    expect(policy(['*']).allows('https://evil.test/path')).toBe(false);
+    expect(policy(['*']).allows('null')).toBe(true);
+    expect(policy(['*']).allows('https://a.test\\@b.test')).toBe(false);
   });
 
   it('allows no browser origin for an empty list, but still admits non-browser clients', () => {

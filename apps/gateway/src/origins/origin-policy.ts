@@ -18,21 +18,34 @@ export class OriginPolicy {
       .filter((entry): entry is OriginEntry => entry !== undefined);
   }
 
-  /** True for a missing origin and for one the allowlist names. */
+  /**
+   * True for a missing origin and for one the allowlist names. Anything that is not a
+   * serialized origin is refused, even under `*`, so CORS never reflects it; `*` also takes
+   * `null`, the opaque origin of a page opened from a file.
+   */
   allows(origin: string | undefined): boolean {
     if (origin === undefined) return true;
-    if (this.anyOrigin) return true;
+    if (origin === 'null') return this.anyOrigin;
     const parsed = parseOrigin(origin);
-    return parsed !== undefined && this.entries.some((entry) => matches(entry, parsed));
+    if (parsed === undefined) return false;
+    return this.anyOrigin || this.entries.some((entry) => matches(entry, parsed));
   }
 }
 
+/**
+ * An origin as browsers serialize it: `scheme://host[:port]` and nothing else. `new URL()`
+ * would accept userinfo, a path, a query, backslashes, percent-encoding or a `*` label and
+ * quietly normalize them away, so the shape is checked on the string itself.
+ */
+const SERIALIZED_ORIGIN = /^(https?):\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/i;
+
 function parseOrigin(origin: string): { scheme: string; host: string; port: string } | undefined {
-  if (!URL.canParse(origin)) return undefined;
-  const url = new URL(origin);
-  const scheme = url.protocol.slice(0, -1);
-  if (scheme !== 'http' && scheme !== 'https') return undefined;
-  return { scheme, host: url.hostname.toLowerCase(), port: url.port || defaultPort(scheme) };
+  const match = SERIALIZED_ORIGIN.exec(origin);
+  if (!match) return undefined;
+  const [, scheme, host, port] = match;
+  if (port !== undefined && Number(port) > 65_535) return undefined;
+  const lower = scheme.toLowerCase();
+  return { scheme: lower, host: host.toLowerCase(), port: port ?? defaultPort(lower) };
 }
 
 function matches(entry: OriginEntry, origin: { scheme: string; host: string; port: string }): boolean {
