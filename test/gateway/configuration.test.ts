@@ -45,6 +45,18 @@ describe('configuration validation', () => {
     ['DRAIN_SPREAD_MS', { DRAIN_SPREAD_MS: 'soon' }, /integer from 0/],
     ['AUTH_QUERY_TOKEN', { AUTH_QUERY_TOKEN: 'yes' }, /true or false/],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /expected one of fatal/],
+    ['TRUST_PROXY_HOPS', { TRUST_PROXY_HOPS: '0' }, /integer from 1 to 16/],
+    ['PUBLIC_URL', { NODE_ENV: 'production', JWT_SECRET: TEST_SECRET, TRUST_PROXY: 'true' }, /required with TRUST_PROXY/],
+    ['HTTP_HEADERS_TIMEOUT_MS', { HTTP_HEADERS_TIMEOUT_MS: '10' }, /integer from 1000/],
+    ['HTTP_REQUEST_TIMEOUT_MS', { HTTP_REQUEST_TIMEOUT_MS: 'never' }, /integer/],
+    ['MAX_PENDING_REQUESTS_PER_IP', { MAX_PENDING_REQUESTS_PER_IP: '0' }, /integer from 1/],
+    ['JWT_JWKS_REFRESH_MS', { JWT_JWKS_REFRESH_MS: '5' }, /integer from 1000/],
+    ['JWT_JWKS_COOLDOWN_MS', { JWT_JWKS_COOLDOWN_MS: '-1' }, /integer from 0/],
+    ['TICKET_RATE_PER_USER', { TICKET_RATE_PER_USER: '0' }, /integer from 1/],
+    ['TICKET_RATE_PER_IP', { TICKET_RATE_PER_IP: 'many' }, /integer/],
+    ['MAX_JSON_DEPTH', { MAX_JSON_DEPTH: '0' }, /integer from 1 to 1000/],
+    ['MAX_SUBSCRIPTIONS_PER_CONNECTION', { MAX_SUBSCRIPTIONS_PER_CONNECTION: '0' }, /integer from 1/],
+    ['HISTORY_MAX_BYTES', { HISTORY_MAX_BYTES: '100' }, /integer from 1024/],
   ])('refuses a bad %s and says what it expects', async (name, env, expects) => {
     const { code, output } = await failedStart(env as Record<string, string>);
     expect(code).not.toBe(0);
