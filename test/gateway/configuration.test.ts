@@ -57,6 +57,7 @@ describe('configuration validation', () => {
     ['MAX_JSON_DEPTH', { MAX_JSON_DEPTH: '0' }, /integer from 1 to 1000/],
     ['MAX_SUBSCRIPTIONS_PER_CONNECTION', { MAX_SUBSCRIPTIONS_PER_CONNECTION: '0' }, /integer from 1/],
     ['HISTORY_MAX_BYTES', { HISTORY_MAX_BYTES: '100' }, /integer from 1024/],
+    ['HISTORY_MAX_TOTAL_BYTES', { HISTORY_MAX_TOTAL_BYTES: '1e9' }, /integer/],
   ])('refuses a bad %s and says what it expects', async (name, env, expects) => {
     const { code, output } = await failedStart(env as Record<string, string>);
     expect(code).not.toBe(0);

@@ -91,6 +91,7 @@ export const envSchema = z.object({
   HISTORY_SIZE: integer(0, 10_000).default(100),
   HISTORY_TTL_MS: integer(1_000, 7 * DAY_MS).default(300_000),
   HISTORY_MAX_BYTES: integer(1_024, 1024 * 1024 * 1024).default(1_048_576),
+  HISTORY_MAX_TOTAL_BYTES: integer(1_024, 1024 ** 4).default(268_435_456),
   MESSAGE_SCHEMAS_DIR: z.string().trim().min(1).optional(),
   BACKEND_URL: httpUrl.optional(),
   BACKEND_SECRET: z

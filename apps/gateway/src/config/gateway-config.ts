@@ -31,6 +31,8 @@ export interface ChannelSettings {
   historyTtlMs: number;
   /** Bytes of payload one channel's history holds at most; the oldest go first. */
   historyMaxBytes: number;
+  /** Bytes of payload all channels' history on this node holds together (memory engine). */
+  historyMaxTotalBytes: number;
   maxSubscriptionsPerConnection: number;
 }
 

@@ -87,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       historySize: e.HISTORY_SIZE,
       historyTtlMs: e.HISTORY_TTL_MS,
       historyMaxBytes: e.HISTORY_MAX_BYTES,
+      historyMaxTotalBytes: e.HISTORY_MAX_TOTAL_BYTES,
       maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     },
     schemasDir: e.MESSAGE_SCHEMAS_DIR,

@@ -11,11 +11,11 @@ import { MemoryEngine } from './memory/index.js';
       provide: ENGINE,
       inject: [GATEWAY_CONFIG],
       useFactory: (config: GatewayConfig): Engine =>
-        new MemoryEngine({
-          size: config.channels.historySize,
-          ttlMs: config.channels.historyTtlMs,
-          maxBytes: config.channels.historyMaxBytes,
-        }),
+        new MemoryEngine(
+          { size: config.channels.historySize, ttlMs: config.channels.historyTtlMs, maxBytes: config.channels.historyMaxBytes },
+          Date.now,
+          config.channels.historyMaxTotalBytes,
+        ),
     },
   ],
   exports: [ENGINE],

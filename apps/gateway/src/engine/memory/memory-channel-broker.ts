@@ -8,6 +8,7 @@ import {
   type PublishResult,
   type StreamPosition,
 } from '../engine.interfaces.js';
+import { RetentionOrder } from './retention-order.js';
 
 type Listener = (publication: Publication) => void;
 
@@ -24,14 +25,19 @@ interface Stream {
 /**
  * Channel streams in this process. The epoch is random per stream, so a restart, or a
  * stream dropped after it went idle, gives clients `recovered: false` instead of wrong offsets.
+ * Beside each channel's limits, all channels' history together stays within
+ * `maxTotalBytes`: the node's memory, which publishers to many channels would otherwise fill.
  */
 export class MemoryChannelBroker implements ChannelBroker {
   private readonly streams = new Map<string, Stream>();
   private readonly seenKeys = new Map<string, { result: StreamPosition; expiresAt: number }>();
+  private readonly order = new RetentionOrder<Stream>();
+  private totalBytes = 0;
 
   constructor(
     private readonly policy: HistoryPolicy,
     private readonly now: () => number = Date.now,
+    private readonly maxTotalBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   async publish(channel: string, payloadJson: string, options: { idempotencyKey?: string } = {}): Promise<PublishResult> {
@@ -77,6 +83,7 @@ export class MemoryChannelBroker implements ChannelBroker {
       this.expire(stream);
       if (stream.listeners.size === 0 && stream.history.length === 0) this.streams.delete(channel);
     }
+    this.skipDropped();
   }
 
   /** Streams held in memory; lets tests check that nothing leaks. */
@@ -93,11 +100,40 @@ export class MemoryChannelBroker implements ChannelBroker {
     return stream;
   }
 
-  /** Appends to history, then drops the oldest until both the count and the bytes fit. */
+  /** Bytes of history held across all channels; lets tests check the node-wide budget. */
+  get historyBytes(): number {
+    return this.totalBytes;
+  }
+
+  /** Entries of the retention order, stale ones included; lets tests check it does not leak. */
+  get retainedEntries(): number {
+    return this.order.size;
+  }
+
+  /**
+   * Appends to history, then drops the channel's oldest until its count and bytes fit, and
+   * the node's oldest, of whichever channel, until all history fits `maxTotalBytes`.
+   */
   private retain(stream: Stream, publication: Publication): void {
+    const bytes = Buffer.byteLength(publication.payloadJson);
     stream.history.push(publication);
-    stream.historyBytes += Buffer.byteLength(publication.payloadJson);
+    stream.historyBytes += bytes;
+    this.totalBytes += bytes;
+    this.order.push(stream, publication.offset);
     while (stream.history.length > this.policy.size || stream.historyBytes > this.policy.maxBytes) this.dropOldest(stream);
+    while (this.totalBytes > this.maxTotalBytes) {
+      const oldest = this.order.shift();
+      if (oldest === undefined) break;
+      if (oldest.stream.history[0]?.offset === oldest.offset) this.dropOldest(oldest.stream);
+    }
+    this.skipDropped();
+  }
+
+  /** Forgets front entries of the retention order whose publication is gone already. */
+  private skipDropped(): void {
+    for (let front = this.order.peek(); front && front.stream.history[0]?.offset !== front.offset; front = this.order.peek()) {
+      this.order.shift();
+    }
   }
 
   private expire(stream: Stream): void {
@@ -107,6 +143,9 @@ export class MemoryChannelBroker implements ChannelBroker {
 
   private dropOldest(stream: Stream): void {
     const dropped = stream.history.shift();
-    if (dropped) stream.historyBytes -= Buffer.byteLength(dropped.payloadJson);
+    if (!dropped) return;
+    const bytes = Buffer.byteLength(dropped.payloadJson);
+    stream.historyBytes -= bytes;
+    this.totalBytes -= bytes;
   }
 }

@@ -16,12 +16,14 @@ export class MemoryEngine implements Engine {
   private readonly limiters: MemoryRateLimiter[] = [];
   private readonly sweeper: NodeJS.Timeout;
 
+  /** `historyMaxTotalBytes` bounds all channels' history in this process together. */
   constructor(
     history: HistoryPolicy,
     private readonly now: () => number = Date.now,
+    historyMaxTotalBytes = Number.POSITIVE_INFINITY,
   ) {
     this.tickets = new MemoryTicketStore(now);
-    this.broker = new MemoryChannelBroker(history, now);
+    this.broker = new MemoryChannelBroker(history, now, historyMaxTotalBytes);
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
   }
 
