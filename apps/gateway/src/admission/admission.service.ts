@@ -63,7 +63,7 @@ export class AdmissionService {
   /** Called once the admitted socket is open, or with `failed` when the upgrade did not finish. */
   settle(admission: Admission, failed: boolean): void {
     this.pending--;
-    if (failed) void this.engine.connections.release(admission.identity.userId, admission.connectionId);
+    if (failed) void this.connections.releaseSlot(admission.identity.userId, admission.connectionId);
   }
 
   private async authenticate(request: IncomingMessage, target: URL): Promise<Identity | Rejection> {

@@ -72,7 +72,19 @@ export class ConnectionManager implements OnModuleDestroy {
     this.metrics.disconnections.inc({ code: closeCodeLabel(code) });
     this.log.info({ connectionId: connection.id, userId: connection.userId, code }, 'connection closed');
     if (this.byId.size === 0) for (const wake of this.emptyWaiters) wake();
-    await this.engine.connections.release(connection.userId, connection.id);
+    await this.releaseSlot(connection.userId, connection.id);
+  }
+
+  /**
+   * Frees a slot in the engine. Never rejects: it runs from close listeners, where a
+   * rejection would go unhandled and end the process; an engine that failed is logged.
+   */
+  async releaseSlot(userId: string, connectionId: string): Promise<void> {
+    try {
+      await this.engine.connections.release(userId, connectionId);
+    } catch (error) {
+      this.log.error({ err: error, connectionId, userId }, 'could not free the connection slot');
+    }
   }
 
   /** Closes every connection of `userId` on this node; resolves with how many there were. */
