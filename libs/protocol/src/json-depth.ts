@@ -7,20 +7,18 @@ export const DEFAULT_MAX_JSON_DEPTH = 64;
 
 /**
  * True when `value` nests arrays and objects more than `maxDepth` levels deep (a scalar is
- * depth 0, `[1]` depth 1). Walks with its own stack, so any depth `JSON.parse` produced is
- * safe to check, and stops at the first level too many.
+ * depth 0, `[1]` depth 1). It recurses, but never past `maxDepth + 1` calls, so any depth
+ * `JSON.parse` produced is safe to check; it stops at the first level too many.
  *
  * @example
  * jsonDepthExceeds({ a: [[1]] }, 2); // true: three levels
  */
 export function jsonDepthExceeds(value: unknown, maxDepth: number): boolean {
-  const pending: Array<{ value: object; depth: number }> = [];
-  if (typeof value === 'object' && value !== null) pending.push({ value, depth: 1 });
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (next.depth > maxDepth) return true;
-    for (const child of Object.values(next.value)) {
-      if (typeof child === 'object' && child !== null) pending.push({ value: child, depth: next.depth + 1 });
-    }
+  if (typeof value !== 'object' || value === null) return false;
+  if (maxDepth <= 0) return true;
+  if (Array.isArray(value)) return value.some((item) => jsonDepthExceeds(item, maxDepth - 1));
+  for (const key in value) {
+    if (jsonDepthExceeds((value as Record<string, unknown>)[key], maxDepth - 1)) return true;
   }
   return false;
 }
