@@ -53,7 +53,7 @@ export const envSchema = z.object({
   TRUST_PROXY_HOPS: integer(1, 16).default(1),
   HTTP_HEADERS_TIMEOUT_MS: integer(1_000, 600_000).default(10_000),
   HTTP_REQUEST_TIMEOUT_MS: integer(1_000, 3_600_000).default(30_000),
-  MAX_PENDING_REQUESTS_PER_IP: integer(1, 1_000_000).default(32),
+  MAX_PENDING_REQUESTS_PER_IP: integer(1, 1_000_000).default(256),
   JWT_SECRET: z
     .string()
     .min(MIN_SECRET_LENGTH, { message: `expected at least ${MIN_SECRET_LENGTH} characters` })
