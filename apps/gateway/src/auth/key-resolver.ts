@@ -1,42 +1,33 @@
-import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import jwksRsa from 'jwks-rsa';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { JwtHeader } from 'jsonwebtoken';
 import type { JwtSettings } from '../config/index.js';
-import { CredentialError } from './identity.js';
+import { JwksKeySet } from './jwks-key-set.js';
 
-/** More keys than a JWKS rotation ever holds at once; past it the cache starts over. */
-const MAX_PARSED_KEYS = 32;
-
-/** Finds the key that verifies a token with this header: the secret, or a JWKS key by `kid`. */
+/**
+ * Finds the key that verifies a token with this header: the secret, or a JWKS key by `kid`.
+ * Rejects only with a `CredentialError` whose message may be shown to the client.
+ */
 export type KeyResolver = (header: JwtHeader) => Promise<KeyObject>;
 
-/** One resolver for the ticket endpoint and the handshake, so both verify alike. */
-export function createKeyResolver(jwt: JwtSettings): KeyResolver {
+/** A {@link KeyResolver} and the disposer of whatever it keeps running. */
+export interface KeySource {
+  resolveKey: KeyResolver;
+  close(): void;
+}
+
+/**
+ * One resolver for the ticket endpoint and the handshake, so both verify alike. With a
+ * JWKS URL the first fetch starts at once but is not awaited: a JWKS server that is down
+ * delays no startup, and tokens wait for that fetch rather than fail while it runs.
+ */
+export function createKeyResolver(jwt: JwtSettings, onFetchFailed?: (reason: string) => void): KeySource {
   if (jwt.mode !== 'jwks') {
     // A KeyObject built once: given a string, jsonwebtoken first tries to parse it as a
     // public key on every verification, which cost a third of a handshake's CPU.
     const secret = createSecretKey(Buffer.from(jwt.secret));
-    return async () => secret;
+    return { resolveKey: async () => secret, close: () => undefined };
   }
-  const client = jwksRsa({
-    jwksUri: jwt.jwksUrl,
-    cache: true,
-    cacheMaxAge: 10 * 60_000,
-    rateLimit: true,
-    jwksRequestsPerMinute: 10,
-    timeout: 5_000,
-  });
-  // Parsed keys by PEM, for the same reason as the secret above; a JWKS holds a handful.
-  const parsed = new Map<string, KeyObject>();
-  return async (header) => {
-    try {
-      const pem = (await client.getSigningKey(header.kid)).getPublicKey();
-      if (parsed.size > MAX_PARSED_KEYS) parsed.clear();
-      const key = parsed.get(pem) ?? createPublicKey(pem);
-      parsed.set(pem, key);
-      return key;
-    } catch (error) {
-      throw new CredentialError(`no signing key for kid ${JSON.stringify(header.kid ?? null)}: ${(error as Error).message}`);
-    }
-  };
+  const keys = new JwksKeySet({ url: jwt.jwksUrl, refreshMs: jwt.refreshMs, cooldownMs: jwt.cooldownMs, onFetchFailed });
+  keys.start();
+  return { resolveKey: (header) => keys.find(header.kid), close: () => keys.close() };
 }
