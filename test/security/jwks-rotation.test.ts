@@ -4,11 +4,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import WebSocket from 'ws';
-import { SUBPROTOCOL } from '@switchboard/protocol';
 import { freePort } from '../support/free-port.js';
 import { startGateway, type RunningGateway } from '../support/gateway-process.js';
-import { TestSocket, connect } from '../support/test-socket.js';
+import { attemptHandshake, connect, type HandshakeOutcome } from '../support/test-socket.js';
 
 const COOLDOWN_MS = 300;
 /** The shortest schedule the configuration allows. */
@@ -86,30 +84,11 @@ class JwksServer {
   }
 }
 
-type Attempt = { accepted: true; client: TestSocket } | { accepted: false; status: number; message: string };
-
-/** One handshake that may go either way. */
-async function attempt(url: string, headers: Record<string, string>): Promise<Attempt> {
-  const socket = new WebSocket(url, [SUBPROTOCOL], { headers });
-  socket.on('error', () => undefined);
-  // Listening from the start: the welcome can arrive in the same chunk as the 101.
-  const client = new TestSocket(socket);
-  // A refused handshake makes `closed` reject; that is the expected outcome here, not a failure.
-  client.closed.catch(() => undefined);
-  const refused = await Promise.race([
-    once(socket, 'open').then(() => undefined),
-    once(socket, 'unexpected-response').then(([, response]) => response),
-  ]);
-  if (!refused) {
-    expect((await client.next()).type).toBe('welcome');
-    return { accepted: true, client };
-  }
-  let text = '';
-  for await (const chunk of refused) text += chunk;
-  socket.terminate();
-  const body = JSON.parse(text);
-  expect(body.error.code).toBe('UNAUTHORIZED');
-  return { accepted: false, status: refused.statusCode, message: body.error.message };
+/** One handshake that may go either way; a refusal here is always `UNAUTHORIZED`. */
+async function attempt(url: string, headers: Record<string, string>): Promise<HandshakeOutcome> {
+  const outcome = await attemptHandshake(url, { headers });
+  if (!outcome.accepted) expect(outcome.code).toBe('UNAUTHORIZED');
+  return outcome;
 }
 
 /** True when a handshake with `token` is accepted; the connection is closed again. */
@@ -143,7 +122,7 @@ async function expectServingWith(gw: RunningGateway, key: SigningKey): Promise<v
 }
 
 /** A refusal the attacker learns nothing from: 401 `UNAUTHORIZED`, in our words, without the kid echoed. */
-function expectPlainRefusal(outcome: Attempt, kid: string): void {
+function expectPlainRefusal(outcome: HandshakeOutcome, kid: string): void {
   expect(outcome).toMatchObject({ accepted: false, status: 401 });
   const { message } = outcome as { message: string };
   expect(message).not.toMatch(INTERNAL_TEXT);

@@ -3,11 +3,9 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import WebSocket from 'ws';
-import { SUBPROTOCOL } from '@switchboard/protocol';
 import { startGateway, type RunningGateway } from '../support/gateway-process.js';
 import { expectServing } from '../support/serving.js';
-import { TestSocket, connect, refusedHandshake } from '../support/test-socket.js';
+import { attemptHandshake, connect, refusedHandshake, type TestSocket } from '../support/test-socket.js';
 import { SECRET_ENV, TEST_SECRET, issueTicket, signToken } from '../support/tokens.js';
 
 const VICTIM = 'victim';
@@ -279,41 +277,17 @@ describe('what a refusal tells', () => {
   });
 });
 
-type Attempt = { accepted: true; client: TestSocket } | { accepted: false; status: number; code: string };
-
-/** One handshake that may go either way. */
-async function attempt(url: string): Promise<Attempt> {
-  const socket = new WebSocket(url, [SUBPROTOCOL]);
-  socket.on('error', () => undefined);
-  // Listening from the start: the welcome can arrive in the same chunk as the 101.
-  const client = new TestSocket(socket);
-  // A refused handshake makes `closed` reject; that is an expected outcome here, not a failure.
-  client.closed.catch(() => undefined);
-  const refused = await Promise.race([
-    once(socket, 'open').then(() => undefined),
-    once(socket, 'unexpected-response').then(([, response]) => response),
-  ]);
-  if (!refused) {
-    expect((await client.next()).type).toBe('welcome');
-    return { accepted: true, client };
-  }
-  let text = '';
-  for await (const chunk of refused) text += chunk;
-  socket.terminate();
-  return { accepted: false, status: refused.statusCode, code: JSON.parse(text).error.code };
-}
-
 describe('ticket attacks', () => {
   const gw = () => targets.secret.gw;
   const unauthorized = { status: 401, body: { error: { code: 'UNAUTHORIZED' } } };
 
   it('lets exactly one of 10 concurrent handshakes redeem a ticket', async () => {
     const { url } = await issueTicket(gw(), await signToken('racer'));
-    const outcomes = await Promise.all(Array.from({ length: 10 }, () => attempt(url)));
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => attemptHandshake(url)));
     const winners = outcomes.filter((outcome) => outcome.accepted);
     expect(winners).toHaveLength(1);
     expect(outcomes.filter((outcome) => !outcome.accepted)).toEqual(
-      Array.from({ length: 9 }, () => ({ accepted: false, status: 401, code: 'UNAUTHORIZED' })),
+      Array.from({ length: 9 }, () => ({ accepted: false, status: 401, code: 'UNAUTHORIZED', message: expect.any(String) })),
     );
     await (winners[0] as { client: TestSocket }).client.close();
     await expectServing(gw());

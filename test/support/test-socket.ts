@@ -103,3 +103,31 @@ export async function refusedHandshake(url: string, options: ConnectOptions = {}
   socket.terminate();
   return { status: outcome.statusCode, headers: outcome.headers, body: JSON.parse(text) };
 }
+
+/** How a handshake that may go either way went. */
+export type HandshakeOutcome =
+  | { accepted: true; client: TestSocket }
+  | { accepted: false; status: number; code: string; message: string };
+
+/** Attempts a handshake that may be accepted or refused; an accepted one has had its welcome. */
+export async function attemptHandshake(url: string, options: ConnectOptions = {}): Promise<HandshakeOutcome> {
+  const socket = new WebSocket(url, options.protocols ?? [SUBPROTOCOL], { headers: options.headers });
+  socket.on('error', () => undefined);
+  // Listening from the start: the welcome can arrive in the same chunk as the 101.
+  const client = new TestSocket(socket);
+  // A refused handshake makes `closed` reject; that is an expected outcome here, not a failure.
+  client.closed.catch(() => undefined);
+  const refused = await Promise.race([
+    once(socket, 'open').then(() => undefined),
+    once(socket, 'unexpected-response').then(([, response]) => response),
+  ]);
+  if (!refused) {
+    expect((await client.next()).type).toBe('welcome');
+    return { accepted: true, client };
+  }
+  let text = '';
+  for await (const chunk of refused) text += chunk;
+  socket.terminate();
+  const { error } = JSON.parse(text) as { error: { code: string; message: string } };
+  return { accepted: false, status: refused.statusCode, code: error.code, message: error.message };
+}
