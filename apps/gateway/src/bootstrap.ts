@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import type { SchemaRegistry } from './application-messages/index.js';
 import type { GatewayConfig } from './config/index.js';
 import { HttpErrorFilter } from './http/index.js';
+import { GatewayExpressAdapter } from './http-server/index.js';
 import { demoUrl, serveDemo } from './demo/index.js';
 import { DrainService } from './drain/index.js';
 import { ENGINE, type Engine } from './engine/index.js';
@@ -17,13 +18,18 @@ import { devModeBanner } from './dev-mode-banner.js';
 
 /** Builds the Nest application for `config` and the loaded message `schemas`, listens, and drains on SIGTERM/SIGINT. */
 export async function bootstrap(config: GatewayConfig, schemas: SchemaRegistry): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, schemas), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, schemas),
+    new GatewayExpressAdapter(config.http),
+    { bufferLogs: true },
+  );
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   if (config.trustProxy) app.set('trust proxy', config.trustProxyHops);
   app.useGlobalFilters(new HttpErrorFilter());
   const origins = app.get(OriginPolicy);
-  app.enableCors({ origin: (origin, allow) => allow(null, origins.allows(origin)), maxAge: 600 });
+  // Retry-After is not a CORS-safelisted header: exposed, so a browser client honours a 429.
+  app.enableCors({ origin: (origin, allow) => allow(null, origins.allows(origin)), maxAge: 600, exposedHeaders: ['Retry-After'] });
   app.useWebSocketAdapter(new SwitchboardWsAdapter(app));
   const log = await app.resolve(PinoLogger);
   log.setContext('main');

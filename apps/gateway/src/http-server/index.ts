@@ -1,0 +1,1 @@
+export { GatewayExpressAdapter } from './gateway-express.adapter.js';
