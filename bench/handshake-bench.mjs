@@ -35,7 +35,11 @@ const TARGETS = {
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // Every benchmark client is 127.0.0.1: the per-IP limits would measure themselves.
       HANDSHAKE_RATE_PER_IP: '1000000',
+      TICKET_RATE_PER_IP: '1000000',
+      TICKET_RATE_PER_USER: '1000000',
+      MAX_PENDING_REQUESTS_PER_IP: '1000000',
       MAX_CONNECTIONS_PER_USER: String(CONNS_PER_USER),
     },
   },

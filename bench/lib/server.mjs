@@ -70,6 +70,10 @@ export function jwtGatewayEnv(overrides = {}) {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     HANDSHAKE_RATE_PER_IP: '1000000',
+    // Every benchmark client is 127.0.0.1: the per-IP limits would measure themselves.
+    TICKET_RATE_PER_IP: '1000000',
+    TICKET_RATE_PER_USER: '1000000',
+    MAX_PENDING_REQUESTS_PER_IP: '1000000',
     JWT_SECRET: randomBytes(32).toString('base64url'),
     API_KEY: randomBytes(32).toString('base64url'),
     RATE_LIMIT_MESSAGES: '1000000',

@@ -15,6 +15,8 @@ describe('delivery', () => {
     gw = await startGateway({
       ...SECRET_ENV,
       HANDSHAKE_RATE_PER_IP: '100000',
+      // Subscribers connect 100 at a time, all from 127.0.0.1.
+      MAX_PENDING_REQUESTS_PER_IP: '100000',
       RATE_LIMIT_MESSAGES: '100000',
       RATE_LIMIT_BURST: '100000',
     });

@@ -6,7 +6,9 @@ import { OriginGuard } from '../origins/index.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { publicUrls } from '../http/index.js';
 import type { Identity } from './identity.js';
+import { TicketIpRateGuard } from './ticket-ip-rate.guard.js';
 import { TicketService } from './ticket.service.js';
+import { TicketUserRateGuard } from './ticket-user-rate.guard.js';
 
 /** `POST /ws/ticket`: trades a JWT for a single-use ticket a browser can put in the URL. */
 @Controller('ws')
@@ -18,7 +20,8 @@ export class TicketController {
 
   @Post('ticket')
   @HttpCode(201)
-  @UseGuards(OriginGuard, AuthGuard('jwt'))
+  // In this order: the IP budget is spent before a token is verified, the user's after.
+  @UseGuards(OriginGuard, TicketIpRateGuard, AuthGuard('jwt'), TicketUserRateGuard)
   async issue(@Req() request: Request & { user: Identity }): Promise<TicketResponse> {
     const { ticket, expiresAt } = await this.tickets.issue(request.user);
     const url = `${publicUrls(this.config, request).ws}?ticket=${encodeURIComponent(ticket)}`;
