@@ -1,7 +1,7 @@
-import type { Json } from '@switchboard/protocol';
+import type { Json, SubscribeAckPayload } from '@switchboard/protocol';
 import { ClientErrorCode } from './errors.js';
 import type { Outbound } from './outbound.js';
-import { Subscription, type ChannelMessage, type SubscribeAckPayload } from './subscription.js';
+import { Subscription, type ChannelMessage } from './subscription.js';
 
 /**
  * The client's subscriptions, one per channel: sends their subscribe and unsubscribe frames
@@ -9,6 +9,8 @@ import { Subscription, type ChannelMessage, type SubscribeAckPayload } from './s
  */
 export class ChannelSubscriptions {
   private readonly byChannel = new Map<string, Subscription<Json>>();
+  /** Ids of the subscribes sent and not yet answered: their acks are checked before they settle. */
+  private readonly awaiting = new Set<string>();
   /** Frames go out only on a welcomed connection; before that, the next welcome resubscribes all. */
   private live = false;
 
@@ -28,14 +30,25 @@ export class ChannelSubscriptions {
     return subscription;
   }
 
+  /**
+   * Routes a live publication to its channel's subscription. One for a channel with no
+   * subscription is dropped silently: publications still in flight when an unsubscribe
+   * crosses them are normal, so reporting them would raise false alarms.
+   */
   receive(message: ChannelMessage): void {
     this.byChannel.get(message.channel)?.receive(message);
+  }
+
+  /** Whether `id` is a subscribe waiting for its ack. */
+  awaitsSubscribeAck(id: string): boolean {
+    return this.awaiting.has(id);
   }
 
   /** A connection was welcomed: subscribe frames of the last one are void, so each asks again with `since`. */
   resume(): void {
     this.live = true;
     this.outbound.forget((frame) => frame.type === 'subscribe' || frame.type === 'unsubscribe');
+    this.awaiting.clear();
     for (const subscription of this.byChannel.values()) subscription.resubscribe();
   }
 
@@ -51,10 +64,13 @@ export class ChannelSubscriptions {
   private sendSubscribe<T>(subscription: Subscription<T>): void {
     const since = subscription.since;
     const frame = { type: 'subscribe', id: this.id(), channel: subscription.channel, ...(since ? { payload: { since } } : {}) };
+    this.awaiting.add(frame.id);
     this.outbound.enqueue(
       frame,
       Infinity,
       (answer) => {
+        this.awaiting.delete(frame.id);
+        // The client's acceptFrame has refused any ack of a subscribe that is not a subscribe ack.
         if (answer.ok) subscription.acked(answer.payload as unknown as SubscribeAckPayload);
         else if (answer.error.code === ClientErrorCode.CLOSED) return;
         else if (answer.error.recoverable) setTimeout(() => subscription.resubscribe(), answer.error.retryAfterMs ?? 1_000);

@@ -14,15 +14,14 @@ import { DEFAULT_LIMITS, randomPrefix, type ClientEvents, type ClientStats, type
 import { Connector } from './connector.js';
 import { CredentialRefresh } from './credential-refresh.js';
 import { Emitter, type Disposer } from './emitter.js';
-import { ClientErrorCode, SwitchboardError } from './errors.js';
+import { ClientErrorCode, SwitchboardError, invalidFrame } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
+import { acceptFrame } from './inbound-frames.js';
 import { connectEnvironment, resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { Outbound } from './outbound.js';
 import { nextState, type ClientEvent, type ClientState, type FailureReason } from './state.js';
 import type { Subscription, ChannelMessage } from './subscription.js';
 import { createTransport, type ReconnectingSocket } from './transport.js';
-
-type ServerFrame = { type: string; id?: string; channel?: string; payload?: unknown; offset?: number; epoch?: string; ts?: number };
 
 /**
  * The Switchboard client: one connection to the gateway that reconnects by itself,
@@ -99,7 +98,7 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
       discovered: (document: DiscoveryDocument) => this.adopt(document.limits),
       waiting: (at) => this.retryAt(at),
     });
-    const socket = createTransport(connector.nextUrl, environment.WebSocket, this.options.connectTimeoutMs);
+    const socket = createTransport(connector.nextUrl, environment.WebSocket, this.options.connectTimeoutMs, (error) => this.events.emit('error', error));
     // Events of a socket this client has since replaced or closed are stale: ignore them.
     socket.addEventListener('message', (event) => socket === this.socket && this.receive(event.data));
     socket.addEventListener('close', (event) => socket === this.socket && this.closed(event.code, event.target === socket));
@@ -175,15 +174,18 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
     this.outbound.enqueue(frame, this.limits.maxMessageBytes, onAnswer, options);
   }
 
+  /** Validates every frame first, so nothing the gateway sends can throw here; a refused one is reported, dropped, and still a sign of life. */
   private receive(data: unknown): void {
-    let frame: ServerFrame;
-    try {
-      frame = JSON.parse(String(data)) as ServerFrame;
-    } catch {
-      return this.events.emit('error', new SwitchboardError('INVALID_JSON', 'the gateway sent a frame that is not JSON'));
-    }
     this.lastReceivedAt = this.options.now();
     this.counters.received++;
+    const parsed = acceptFrame(String(data), this.welcomed, this.subscriptions);
+    if (!parsed.ok) {
+      this.events.emit('error', invalidFrame(parsed));
+      // The first frame must be a valid welcome (protocol §5): without one this connection can never open.
+      if (!this.welcomed) this.socket?.reconnect(4000, 'invalid welcome');
+      return;
+    }
+    const frame = parsed.frame;
     switch (frame.type) {
       case 'welcome':
         return this.welcome(frame.payload as WelcomePayload);
@@ -191,16 +193,14 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
         if (frame.id?.startsWith('hb:')) this.counters.rtt = this.options.now() - Number(frame.id.slice(3));
         return;
       case 'ack':
-        if (frame.id) this.outbound.settle(frame.id, { ok: true, payload: frame.payload as Json | undefined });
+        this.outbound.settle(frame.id as string, { ok: true, payload: frame.payload });
         return;
       case 'error':
         return this.answerError(frame.id, frame.payload as ErrorPayload);
       case 'message':
-        this.subscriptions.receive(frame as unknown as ChannelMessage);
-        return;
+        return this.subscriptions.receive(frame as ChannelMessage);
       case 'reconnect':
-        this.serverAfterMs = (frame.payload as { afterMs?: number } | undefined)?.afterMs;
-        return;
+        this.serverAfterMs = frame.payload?.afterMs;
     }
   }
 

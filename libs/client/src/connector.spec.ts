@@ -62,4 +62,15 @@ describe('Connector', () => {
     connector.dispose();
     expect(waits).toEqual([waits[0], undefined]);
   });
+
+  it('backs off after a close reconnecting-websocket made up (a connect timeout), unlike a clean 1000 from the server', async () => {
+    const { connector, calls, waits, until } = setup();
+    expect(connector.afterClose(1000, false)).toBe('closed');
+    expect(connector.afterClose(1000, true)).toBe('reconnect');
+    void connector.nextUrl();
+    await until(() => waits.length === 1);
+    expect(calls).toHaveLength(0);
+    expect(waits[0]! - Date.now()).toBeGreaterThan(50_000);
+    connector.dispose();
+  });
 });

@@ -6,8 +6,18 @@ export const ClientErrorCode = {
   QUEUE_FULL: 'QUEUE_FULL',
   /** The gateway could not be reached (DNS, refused, offline, CORS). */
   NETWORK: 'NETWORK',
+  /** An HTTP answer of the gateway (discovery, ticket) lacks what the client needs. */
+  INVALID_RESPONSE: 'INVALID_RESPONSE',
   /** The client was closed, or failed for good, before the answer came. */
   CLOSED: 'CLOSED',
+  /**
+   * The gateway sent a frame the protocol does not allow: not JSON, not an object, an
+   * unknown type, a field missing or of the wrong type, or out of place (a second welcome,
+   * a subscribe answered by an ack that is not a subscribe ack). It is dropped and the
+   * client carries on; `details.reason` is the parser's code (`INVALID_JSON`,
+   * `INVALID_MESSAGE`, `UNKNOWN_TYPE`). Recoverable: the next frame may well be fine.
+   */
+  INVALID_FRAME: 'INVALID_FRAME',
 } as const;
 
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
@@ -38,4 +48,13 @@ export class SwitchboardError extends Error {
     if (extra.status !== undefined) this.status = extra.status;
     if (extra.details !== undefined) this.details = extra.details;
   }
+}
+
+/**
+ * The `INVALID_FRAME` error for a frame from the gateway that failed validation, with the
+ * validator's own code as `details.reason`.
+ */
+export function invalidFrame(failure: { code: string; message: string }): SwitchboardError {
+  const message = `the gateway sent a frame the protocol does not allow: ${failure.message}`;
+  return new SwitchboardError(ClientErrorCode.INVALID_FRAME, message, { recoverable: true, details: { reason: failure.code } });
 }

@@ -48,4 +48,23 @@ describe('discovery and ticket requests', () => {
     recorder.close();
     expect(seen).toEqual([{ url: '/ws/ticket', authorization: 'Bearer secret.jwt.value' }]);
   });
+
+  it.each([
+    ['a ticket URL that is not a WebSocket URL', '{"ticket":"t","expiresAt":1,"url":"http://[bad"}'],
+    ['a ticket without url', '{"ticket":"t","expiresAt":1}'],
+    ['null', 'null'],
+    ['a body that is not JSON', 'ticket: t'],
+  ])('refuses %s as INVALID_RESPONSE instead of handing it to the socket', async (_name, body) => {
+    const server = createServer((_request, response) => response.writeHead(201, { 'content-type': 'application/json' }).end(body));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ws/ticket`;
+    await expect(fetchTicket(fetch, url, 'token', 1_000)).rejects.toMatchObject({ code: 'INVALID_RESPONSE', recoverable: true });
+    server.close();
+  });
+
+  it('refuses a discovery document without a usable ticket URL or limits', async () => {
+    // The test server answers 200 with {"ok":true}: valid JSON, but no document.
+    await expect(fetchDiscovery(fetch, base, 1_000)).rejects.toMatchObject({ code: 'INVALID_RESPONSE' });
+  });
 });

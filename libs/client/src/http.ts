@@ -1,4 +1,4 @@
-import type { DiscoveryDocument, ErrorCode, TicketResponse } from '@switchboard/protocol';
+import { isDiscoveryDocument, isTicketResponse, type DiscoveryDocument, type ErrorCode, type TicketResponse } from '@switchboard/protocol';
 import { ClientErrorCode, SwitchboardError } from './errors.js';
 
 /** Codes for HTTP answers whose body carries none. */
@@ -11,15 +11,30 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   503: 'UNAVAILABLE',
 };
 
-/** GET the discovery document (protocol §8). @throws {SwitchboardError} typed by status or NETWORK */
+/** GET the discovery document (protocol §8). @throws {SwitchboardError} typed by status, NETWORK or INVALID_RESPONSE */
 export async function fetchDiscovery(fetchImpl: typeof fetch, baseUrl: string, timeoutMs: number): Promise<DiscoveryDocument> {
-  return (await call(fetchImpl, `${baseUrl}/ws/config`, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) })) as DiscoveryDocument;
+  const url = `${baseUrl}/ws/config`;
+  const usable = (body: unknown): body is DiscoveryDocument =>
+    isDiscoveryDocument(body) && isUrl(body.auth.ticketUrl, /^https?:$/) && isUrl(body.websocket.url, /^wss?:$/);
+  return checked(url, await call(fetchImpl, url, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) }), usable);
 }
 
 /** POST for a single-use ticket with the JWT in a header, never in a URL. */
 export async function fetchTicket(fetchImpl: typeof fetch, ticketUrl: string, token: string, timeoutMs: number): Promise<TicketResponse> {
   const init = { method: 'POST', headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) };
-  return (await call(fetchImpl, ticketUrl, init)) as TicketResponse;
+  const usable = (body: unknown): body is TicketResponse => isTicketResponse(body) && isUrl(body.url, /^wss?:$/);
+  return checked(ticketUrl, await call(fetchImpl, ticketUrl, init), usable);
+}
+
+const isUrl = (value: string, scheme: RegExp): boolean => URL.canParse(value) && scheme.test(new URL(value).protocol);
+
+/**
+ * What a gateway answered, once it has the shape the client relies on: a ticket URL that
+ * is not a WebSocket URL would make the socket's constructor throw where nothing catches.
+ */
+function checked<T>(url: string, body: unknown, isValid: (value: unknown) => value is T): T {
+  if (isValid(body)) return body;
+  throw new SwitchboardError(ClientErrorCode.INVALID_RESPONSE, `${url} answered with a body the client cannot use`, { recoverable: true });
 }
 
 async function call(fetchImpl: typeof fetch, url: string, init: RequestInit): Promise<unknown> {
@@ -29,7 +44,7 @@ async function call(fetchImpl: typeof fetch, url: string, init: RequestInit): Pr
   } catch (error) {
     throw new SwitchboardError(ClientErrorCode.NETWORK, `could not reach ${url}: ${(error as Error).message}`, { recoverable: true });
   }
-  if (response.ok) return response.json();
+  if (response.ok) return response.json().catch(() => undefined);
   const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
   const retryAfter = Number(response.headers.get('retry-after'));
   throw new SwitchboardError(

@@ -24,9 +24,17 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Reconnect delays: exponential with full jitter. @default { initialMs: 500, factor: 2, maxMs: 30000 } */
   backoff?: Partial<BackoffOptions>;
-  /** A connect attempt that has not opened by then is abandoned. @default 10000 */
+  /**
+   * A WebSocket handshake not completed by then is abandoned, reported on `error` as
+   * `TIMEOUT`, and retried with backoff; it bounds each discovery and ticket request too.
+   * @default 10000
+   */
   connectTimeoutMs?: number;
-  /** Default timeout of `request()`. @default 10000 */
+  /**
+   * Default timeout of `request()` and `publish()`: how long the frame may wait for its answer
+   * on connections, in total across reconnects; waiting for a connection does not count.
+   * @default 10000
+   */
   requestTimeoutMs?: number;
   /** Frames waiting while not connected, at most. @default 1000 */
   maxQueuedFrames?: number;

@@ -118,4 +118,55 @@ describe('Outbound', () => {
       jest.useRealTimers();
     }
   });
+
+  describe('the timeout, a budget of time on connections', () => {
+    // Date stays real: only the injected clock may measure what a connection used up.
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['Date'] }));
+    afterEach(() => jest.useRealTimers());
+
+    function setup(timeoutMs: number) {
+      let now = 0;
+      const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, () => now);
+      const errors: Array<{ code: string; message: string }> = [];
+      const written: string[] = [];
+      outbound.enqueue(frame('a'), 1_000, (answer) => !answer.ok && errors.push(answer.error), { timeoutMs });
+      const advance = (ms: number) => {
+        now += ms;
+        jest.advanceTimersByTime(ms);
+      };
+      /** Only the clock moves: what happened before due timers got to run. */
+      const later = (ms: number) => (now += ms);
+      const attach = () => outbound.attach((text) => written.push(JSON.parse(text).id), policy);
+      return { outbound, errors, written, advance, later, attach };
+    }
+
+    it('is spent across reconnects: dropped every third of it, the request fails once it has been on connections for timeoutMs', () => {
+      const { outbound, errors, written, advance, attach } = setup(900);
+      for (let drop = 0; drop < 2; drop++) {
+        attach();
+        advance(300);
+        outbound.detach();
+        advance(10_000);
+      }
+      expect(errors).toEqual([]);
+      attach();
+      advance(299);
+      expect(errors).toEqual([]);
+      advance(1);
+      expect(errors).toEqual([expect.objectContaining({ code: 'TIMEOUT', message: 'no answer to "chat.send" within 900 ms' })]);
+      expect(written).toEqual(['a', 'a', 'a']);
+      expect(outbound.queued).toBe(0);
+    });
+
+    it('runs out at the drop that uses it up, before its timer fires: TIMEOUT then, not a write on the next connection', () => {
+      const { outbound, errors, written, later, attach } = setup(900);
+      attach();
+      later(900);
+      outbound.detach();
+      expect(errors).toEqual([expect.objectContaining({ code: 'TIMEOUT' })]);
+      expect(outbound.queued).toBe(0);
+      attach();
+      expect(written).toEqual(['a']);
+    });
+  });
 });

@@ -8,11 +8,18 @@ interface Pending {
   text: string;
   bytes: number;
   onAnswer(answer: { ok: true; payload: Json | undefined } | { ok: false; error: SwitchboardError }): void;
-  /** How long to wait for the answer once written; a frame waiting for a connection does not time out. */
+  /**
+   * How long to wait for the answer on connections, in total: a budget each write spends
+   * from, so frequent drops cannot keep a request alive for ever, while a frame waiting for
+   * a connection does not time out.
+   */
   timeoutMs?: number;
+  /** What earlier connections used up of `timeoutMs`. */
+  spentMs: number;
   timer?: ReturnType<typeof setTimeout>;
-  /** Whether it was written to the current socket. */
+  /** Whether it was written to the current socket, and when (by the injected clock). */
   sent: boolean;
+  sentAt: number;
 }
 
 export interface OutboundLimits {
@@ -80,7 +87,7 @@ export class Outbound {
     if (!options.control && (this.queued >= this.limits.maxFrames || this.queuedBytes + bytes > this.limits.maxBytes)) {
       throw new SwitchboardError(ClientErrorCode.QUEUE_FULL, `the send queue is full (${this.limits.maxFrames} frames / ${this.limits.maxBytes} bytes)`, { recoverable: true });
     }
-    const entry: Pending = { frame, text, bytes, onAnswer, sent: false, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
+    const entry: Pending = { frame, text, bytes, onAnswer, sent: false, sentAt: 0, spentMs: 0, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
     (options.control ? this.control : this.pending).set(frame.id, entry);
     this.hold(entry);
     this.pump();
@@ -114,7 +121,7 @@ export class Outbound {
     this.pump();
   }
 
-  /** The socket is gone: frames wait, without timing out, until the next `attach` writes them again. */
+  /** The socket is gone: frames wait, their timeouts paused, until the next `attach` writes them again. */
   detach(): void {
     this.writer = undefined;
     clearTimeout(this.pumpTimer);
@@ -124,7 +131,11 @@ export class Outbound {
   private unsend(entry: Pending): void {
     clearTimeout(entry.timer);
     entry.sent = false;
+    // Never negative: a clock set back must not give a request more time.
+    entry.spentMs += Math.max(0, this.now() - entry.sentAt);
     this.hold(entry);
+    // The drop came as the budget ran out, before its timer did: the frame is not worth another write.
+    if (entry.timeoutMs !== undefined && entry.spentMs >= entry.timeoutMs) this.timeOut(entry);
   }
 
   private hold(entry: Pending): void {
@@ -161,16 +172,17 @@ export class Outbound {
       const wait = this.bucket.take();
       if (wait > 0) return this.schedulePump(wait);
       entry.sent = true;
+      entry.sentAt = this.now();
       this.release(entry);
       this.sentCount++;
-      if (entry.timeoutMs !== undefined) this.startTimer(entry, entry.timeoutMs);
+      if (entry.timeoutMs !== undefined) entry.timer = setTimeout(() => this.timeOut(entry), entry.timeoutMs - entry.spentMs);
       this.writer(entry.text);
     }
   }
 
-  private startTimer(entry: Pending, timeoutMs: number): void {
-    const error = new SwitchboardError('TIMEOUT', `no answer to "${entry.frame.type}" within ${timeoutMs} ms`, { recoverable: true });
-    entry.timer = setTimeout(() => this.settle(entry.frame.id, { ok: false, error }), timeoutMs);
+  private timeOut(entry: Pending): void {
+    const error = new SwitchboardError('TIMEOUT', `no answer to "${entry.frame.type}" within ${entry.timeoutMs} ms`, { recoverable: true });
+    this.settle(entry.frame.id, { ok: false, error });
   }
 
   private schedulePump(afterMs: number): void {

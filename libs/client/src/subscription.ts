@@ -1,4 +1,4 @@
-import type { Json } from '@switchboard/protocol';
+import type { Json, SubscribeAckPayload } from '@switchboard/protocol';
 import { Emitter, type Disposer } from './emitter.js';
 import type { SwitchboardError } from './errors.js';
 
@@ -14,15 +14,6 @@ export interface ChannelMessage<T = Json> {
   ts: number;
 }
 
-/** The ack of a subscribe (protocol §6). */
-export interface SubscribeAckPayload {
-  channel: string;
-  epoch: string;
-  offset: number;
-  recovered: boolean;
-  publications: Array<ChannelMessage>;
-}
-
 export interface SubscriptionEvents<T> {
   message: ChannelMessage<T>;
   /** History did not cover the gap: reload state, then continue from this position. */
@@ -35,6 +26,12 @@ export interface SubscriptionEvents<T> {
  * A channel subscription that survives reconnects: it resubscribes with `since`, delivers
  * recovered publications in order and nothing twice, and recovers when live delivery skips
  * an offset. Created by `client.subscribe()`.
+ *
+ * Recovery is bounded: only a live publication that does not follow on from the position
+ * (a gap, or another epoch) starts one, a resubscribe (a new epoch that already has
+ * publications takes one more, from its start). The ack is authoritative: whatever was
+ * held meanwhile that does not follow on from it is dropped, never asked about again. A
+ * repeat is dropped without asking.
  */
 export class Subscription<T = Json> {
   private current: SubscriptionState = 'subscribing';
@@ -85,7 +82,10 @@ export class Subscription<T = Json> {
   acked(ack: SubscribeAckPayload): void {
     if (this.current !== 'subscribing') return;
     if (ack.recovered) {
-      for (const publication of ack.publications) this.deliver(publication);
+      // The ack vouches for its own channel and epoch only.
+      for (const publication of ack.publications) {
+        if (publication.channel === this.channel && publication.epoch === ack.epoch) this.deliver(publication);
+      }
     } else if (this.position && this.position.epoch !== ack.epoch && ack.offset > 0) {
       // A new epoch (history lost, e.g. a restart) already has publications: the app
       // resets, then gets them from the new epoch's start, as far as history still holds them.
@@ -100,7 +100,11 @@ export class Subscription<T = Json> {
     this.setState('subscribed');
     const held = this.held;
     this.held = [];
-    for (const publication of held) this.receive(publication);
+    // The ack is the gateway's word on where the channel stands. A held publication that
+    // does not follow on from it (an older epoch, e.g. in flight from before a restart or
+    // replayed, or past a gap the ack did not fill) is stale or bogus: recovering for it
+    // would get the same ack and hold it again, a resubscribe loop. It is dropped instead.
+    for (const publication of held) if (follows(this.position, publication)) this.deliver(publication);
   }
 
   /** @internal */
@@ -117,14 +121,12 @@ export class Subscription<T = Json> {
     }
     if (this.current !== 'subscribed') return;
     const position = this.position;
-    if (position && publication.epoch === position.epoch && publication.offset <= position.offset) return;
-    if (position && (publication.epoch !== position.epoch || publication.offset > position.offset + 1)) {
-      // A gap: ask the gateway for what was skipped, keeping this one for after.
-      this.held.push(publication);
-      this.resubscribe();
-      return;
-    }
-    this.deliver(publication);
+    if (!position || follows(position, publication)) return this.deliver(publication);
+    if (publication.epoch === position.epoch && publication.offset <= position.offset) return;
+    // A gap, or another epoch (only the gateway knows whether it is newer): ask once for
+    // what was skipped, keeping this one in case the ack leads up to it.
+    this.held.push(publication);
+    this.resubscribe();
   }
 
   private deliver(publication: ChannelMessage): void {
@@ -138,4 +140,9 @@ export class Subscription<T = Json> {
     this.current = state;
     this.events.emit('state', state);
   }
+}
+
+/** Whether `publication` is the next one after `position`: same epoch, the next offset. */
+function follows(position: { epoch: string; offset: number } | undefined, publication: ChannelMessage): boolean {
+  return position !== undefined && publication.epoch === position.epoch && publication.offset === position.offset + 1;
 }

@@ -1,5 +1,6 @@
 import RwsModule from 'reconnecting-websocket';
 import { SUBPROTOCOL } from '@switchboard/protocol';
+import { SwitchboardError } from './errors.js';
 import type { WebSocketConstructor } from './options.js';
 
 /** The slice of reconnecting-websocket the client uses. */
@@ -21,18 +22,25 @@ type RwsClass = new (url: () => Promise<string>, protocols: string[], options: R
 // whatever its CommonJS typings claim.
 const ReconnectingWebSocket = ((RwsModule as { default?: unknown }).default ?? RwsModule) as unknown as RwsClass;
 
+/** The message of the error event reconnecting-websocket raises when a connect attempt times out. */
+const RWS_TIMEOUT = 'TIMEOUT';
+
 /**
  * reconnecting-websocket with its own delays and queue turned off: the URL provider
  * waits (full-jitter backoff, or the server's `afterMs`) and fetches a ticket, and the
- * client owns the send queue, so no frame is dropped behind its back.
+ * client owns the send queue, so no frame is dropped behind its back. A handshake still
+ * unfinished after `connectTimeoutMs` is abandoned; reconnecting-websocket then closes
+ * with a `close` event whose target is itself (a failed attempt, see `Connector.afterClose`)
+ * and `timedOut` hears about it.
  */
 export function createTransport(
   urlProvider: () => Promise<string>,
   WebSocketClass: WebSocketConstructor,
   connectTimeoutMs: number,
+  timedOut: (error: SwitchboardError) => void,
 ): ReconnectingSocket {
-  return new ReconnectingWebSocket(urlProvider, [SUBPROTOCOL], {
-    WebSocket: WebSocketClass,
+  const socket = new ReconnectingWebSocket(urlProvider, [SUBPROTOCOL], {
+    WebSocket: withPermanentErrorListener(WebSocketClass),
     minReconnectionDelay: 0,
     maxReconnectionDelay: 0,
     reconnectionDelayGrowFactor: 1,
@@ -42,4 +50,27 @@ export function createTransport(
     maxEnqueuedMessages: 0,
     startClosed: true,
   });
+  socket.addEventListener('error', (event) => {
+    if (event.message !== RWS_TIMEOUT) return;
+    timedOut(new SwitchboardError('TIMEOUT', `the WebSocket handshake did not complete within ${connectTimeoutMs} ms`, { recoverable: true }));
+  });
+  return socket;
+}
+
+/**
+ * `WebSocketClass` whose every socket has an `error` listener that is never removed.
+ * reconnecting-websocket removes its listeners from a socket before it closes it (a connect
+ * timeout, `reconnect()`), and `ws` reports closing a socket that is still connecting as an
+ * `error` event on the next tick: a Node EventEmitter throws an `error` nobody listens to,
+ * which would end the user's process. Browsers drop such events anyway, so the same wrapper
+ * serves both; `addEventListener` is what `ws` and the DOM have in common.
+ */
+function withPermanentErrorListener(WebSocketClass: WebSocketConstructor): WebSocketConstructor {
+  return class extends WebSocketClass {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
+      // What went wrong reaches the client through reconnecting-websocket while it listens, and the close after.
+      this.addEventListener('error', () => undefined);
+    }
+  };
 }

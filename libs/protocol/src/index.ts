@@ -45,6 +45,16 @@ export {
   type WelcomePayload,
 } from './frames.js';
 export { parseClientFrame, type ParseFailure, type ParseOptions, type ParseResult } from './parse.js';
+export {
+  isDiscoveryDocument,
+  isSubscribeAck,
+  isTicketResponse,
+  parseServerFrame,
+  type ChannelPublication,
+  type ServerParseFailure,
+  type ServerParseResult,
+  type SubscribeAckPayload,
+} from './parse-server.js';
 export { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from './json-depth.js';
 export { applicationTypeError } from './application-type.js';
 export {
