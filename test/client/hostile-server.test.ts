@@ -1,54 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { ScriptedGateway, type ReceivedFrame, type Reply } from '../support/scripted-gateway.js';
+import type { SdkEvent } from '../support/event-log.js';
+import { FakeGateway, type FakeConnection, type SentFrame } from '../support/fake-gateway.js';
+import { SdkChild } from '../support/sdk-child.js';
 
-const SDK_PROCESS = fileURLToPath(new URL('../support/scripted-sdk-process.mjs', import.meta.url));
+/** The SDK in a Node process of its own, subscribed to `channel` from the start if one is given. */
+const runSdk = (url: string, channel?: string) => SdkChild.start({ url, channel, options: { backoff: { initialMs: 20, factor: 2, maxMs: 200 } } });
 
-type Line = { event: string; [field: string]: any };
-
-/** The SDK in a Node process of its own, driven through stdin; its stdout lines are parsed as they come. */
-function runSdk(url: string) {
-  const child = spawn(process.execPath, [SDK_PROCESS, url], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const lines: Line[] = [];
-  const waiters = new Set<() => void>();
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    const complete = stdout.split('\n');
-    stdout = complete.pop()!;
-    lines.push(...complete.map((text) => JSON.parse(text) as Line));
-    for (const waiter of [...waiters]) waiter();
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  // 'close' rather than 'exit': it comes once stdout is read to the end.
-  const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-  return {
-    child,
-    lines,
-    stderr: () => stderr,
-    exited,
-    command: (command: object) => child.stdin.write(`${JSON.stringify(command)}\n`),
-    /** Resolves once some line matches; rejects, with the process's stderr, if it ends first. */
-    line(match: (line: Line) => boolean): Promise<Line> {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = lines.find(match);
-          if (!found) return;
-          waiters.delete(check);
-          resolve(found);
-        };
-        waiters.add(check);
-        check();
-        void exited.then(([code, signal]) => reject(new Error(`the SDK process ended (${code ?? signal}) before the line came:\n${stderr}`)));
-      });
-    },
-  };
+/** A request's outcome, as `{event: 'reply', payload}` or `{event: 'rejected', name, code, recoverable, message}`. */
+async function request(sdk: SdkChild, type: string, payload: SdkEvent['payload']): Promise<SdkEvent> {
+  const { ok, payload: value, name, code, recoverable, message } = await sdk.request(type, payload);
+  return ok ? { event: 'reply', payload: value } : { event: 'rejected', name, code, recoverable, message };
 }
 
 /** The client's state changes, as `previous→state`. */
-const transitions = (lines: Line[]) => lines.filter((l) => l.event === 'state').map((l) => `${l.previous}→${l.state}`);
+const transitions = (lines: SdkEvent[]) => lines.filter((l) => l.event === 'state').map((l) => `${l.previous}→${l.state}`);
 
 const limits = { maxConnectionsPerUser: 5, rateLimit: { messages: 100, intervalMs: 1_000, burst: 50 }, maxMessageBytes: 65_536, heartbeatMs: 25_000 };
 const publication = { channel: 'room:1', payload: 'x', offset: 1, epoch: 'e1', ts: 1 };
@@ -86,94 +50,89 @@ const HOSTILE: Array<[string, string]> = [
 ];
 
 /** A gateway that acks subscribes (at epoch e1, offset 0) and answers `echo` requests with their payload. */
-function answering(frame: ReceivedFrame, reply: Reply): void {
+function answering(frame: SentFrame, connection: FakeConnection): void {
+  const reply = (answer: { type: string; [field: string]: unknown }) => connection.send(answer);
+  if (frame.type === 'ping') reply({ type: 'pong', ...(frame.id === undefined ? {} : { id: frame.id }) });
   if (frame.type === 'subscribe') reply({ type: 'ack', id: frame.id, payload: { channel: frame.channel, epoch: 'e1', offset: 0, recovered: false, publications: [] } });
   if (frame.type === 'echo') reply({ type: 'ack', id: frame.id, payload: { echo: frame.payload } });
 }
 
 describe('the SDK against a hostile server, in a Node process', () => {
-  let gateway: ScriptedGateway;
-  let child: ChildProcess | undefined;
+  let gateway: FakeGateway;
+  let child: SdkChild | undefined;
   beforeEach(async () => {
-    gateway = await ScriptedGateway.start();
-    gateway.answer = answering;
+    gateway = await FakeGateway.start({ limits: { rateLimit: { messages: 100, intervalMs: 1_000, burst: 50 } }, answer: answering });
   });
   afterEach(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill();
+    if (child?.alive) child.child.kill();
+    child = undefined;
     await gateway.close();
   });
 
   it('survives every malformed frame, reports each as a recoverable INVALID_FRAME, and still round-trips a request', async () => {
-    const sdk = runSdk(gateway.url);
-    child = sdk.child;
-    sdk.command({ subscribe: 'room:1' });
-    await sdk.line((l) => l.event === 'subscription' && l.state === 'subscribed');
+    const sdk = runSdk(gateway.url, 'room:1');
+    child = sdk;
+    await sdk.log.next((l) => l.event === 'subscription' && l.state === 'subscribed', 'room:1 subscribed');
 
     const [first, ...rest] = HOSTILE.map(([, frame]) => frame);
-    gateway.send(first!);
+    const connection = gateway.latest()!;
+    connection.sendText(first!);
     // Valid, but for a channel never subscribed: dropped without a word.
-    gateway.send(json({ ...publication, type: 'message', channel: 'room:never' }));
-    for (const frame of rest) gateway.send(frame);
-    await sdk.line((l) => l.event === 'error' && sdk.lines.filter((e) => e.event === 'error').length === HOSTILE.length);
+    connection.sendText(json({ ...publication, type: 'message', channel: 'room:never' }));
+    for (const frame of rest) connection.sendText(frame);
+    await sdk.log.nth(HOSTILE.length, (l) => l.event === 'error', `${HOSTILE.length} errors`);
 
-    const errors = sdk.lines.filter((l) => l.event === 'error');
+    const errors = sdk.log.named('error');
     expect(errors).toEqual(HOSTILE.map(() => expect.objectContaining({ name: 'SwitchboardError', code: 'INVALID_FRAME', recoverable: true })));
     expect(errors[0]!.message).toContain('frame must be a JSON object');
     expect(errors[4]!.message).toContain('not valid JSON');
     expect(errors[6]!.message).toContain('unknown frame type "__proto__"');
     expect(errors[9]!.message).toContain('"payload"');
     expect(errors[10]!.message).toContain('a second one on the same connection');
-    expect(sdk.lines.filter((l) => l.event === 'message')).toEqual([]);
+    expect(sdk.log.named('message')).toEqual([]);
 
-    sdk.command({ request: 'echo', payload: { n: 1 } });
-    expect(await sdk.line((l) => l.event === 'reply' || l.event === 'rejected')).toEqual({ event: 'reply', payload: { echo: { n: 1 } } });
+    expect(await request(sdk, 'echo', { n: 1 })).toEqual({ event: 'reply', payload: { echo: { n: 1 } } });
     // One connection throughout: no malformed frame after the welcome costs a reconnect.
-    expect(gateway.connections).toBe(1);
-    expect(transitions(sdk.lines)).toEqual(['connecting→open']);
+    expect(gateway.connections.length).toBe(1);
+    expect(transitions(sdk.log.events)).toEqual(['connecting→open']);
     expect(sdk.child.exitCode).toBeNull();
 
-    sdk.child.stdin.end();
-    const [code, signal] = await sdk.exited;
-    expect({ code, signal, stderr: sdk.stderr() }).toEqual({ code: 0, signal: null, stderr: '' });
+    const { code, signal } = await sdk.stop();
+    expect({ code, signal, stderr: sdk.stderr(true) }).toEqual({ code: 0, signal: null, stderr: '' });
   });
 
   it('refuses a malformed subscribe ack, and takes the valid one that follows for the same subscribe', async () => {
-    gateway.answer = (frame, reply) => {
-      if (frame.type === 'subscribe') reply({ type: 'ack', id: frame.id, payload: { channel: frame.channel, epoch: 'e1', offset: 0, recovered: true, publications: null } });
-      answering(frame, reply);
+    gateway.answer = (frame, connection) => {
+      if (frame.type === 'subscribe') connection.send({ type: 'ack', id: frame.id, payload: { channel: frame.channel, epoch: 'e1', offset: 0, recovered: true, publications: null } });
+      answering(frame, connection);
     };
-    const sdk = runSdk(gateway.url);
-    child = sdk.child;
-    sdk.command({ subscribe: 'room:1' });
-    await sdk.line((l) => l.event === 'subscription' && l.state === 'subscribed');
-    expect(sdk.lines.filter((l) => l.event === 'error')).toEqual([
+    const sdk = runSdk(gateway.url, 'room:1');
+    child = sdk;
+    await sdk.log.next((l) => l.event === 'subscription' && l.state === 'subscribed', 'room:1 subscribed');
+    expect(sdk.log.named('error')).toEqual([
       expect.objectContaining({ code: 'INVALID_FRAME', recoverable: true, message: expect.stringContaining('is not a subscribe ack') }),
     ]);
-    expect(sdk.lines.filter((l) => l.event === 'subscription').map((l) => l.state)).toEqual(['subscribed']);
-    expect(gateway.count('subscribe')).toBe(1);
+    expect(sdk.log.named('subscription').map((l) => l.state)).toEqual(['subscribed']);
+    expect(gateway.frames('subscribe').length).toBe(1);
 
-    sdk.command({ request: 'echo', payload: 2 });
-    expect(await sdk.line((l) => l.event === 'reply' || l.event === 'rejected')).toEqual({ event: 'reply', payload: { echo: 2 } });
-    sdk.child.stdin.end();
-    expect((await sdk.exited)[0]).toBe(0);
-    expect(sdk.stderr()).toBe('');
+    expect(await request(sdk, 'echo', 2)).toEqual({ event: 'reply', payload: { echo: 2 } });
+    expect((await sdk.stop()).code).toBe(0);
+    expect(sdk.stderr(true)).toBe('');
   });
 
   it('drops a connection whose welcome is malformed and reconnects, instead of waiting on it forever', async () => {
     gateway.greeting = (n, payload) => (n === 1 ? { type: 'welcome', payload: { ...payload, limits: null } } : { type: 'welcome', payload });
     const sdk = runSdk(gateway.url);
-    child = sdk.child;
-    await sdk.line((l) => l.event === 'state' && l.state === 'open');
-    expect(sdk.lines.filter((l) => l.event === 'error')).toEqual([
+    child = sdk;
+    await sdk.log.state('open');
+    expect(sdk.log.named('error')).toEqual([
       expect.objectContaining({ code: 'INVALID_FRAME', recoverable: true, message: expect.stringContaining('"payload.limits"') }),
     ]);
-    expect(transitions(sdk.lines)).toEqual(['connecting→reconnecting', 'reconnecting→open']);
-    expect(gateway.connections).toBe(2);
+    expect(transitions(sdk.log.events)).toEqual(['connecting→reconnecting', 'reconnecting→open']);
+    expect(gateway.connections.length).toBe(2);
 
-    sdk.command({ request: 'echo', payload: 'after' });
-    expect(await sdk.line((l) => l.event === 'reply' || l.event === 'rejected')).toEqual({ event: 'reply', payload: { echo: 'after' } });
-    sdk.child.stdin.end();
-    expect((await sdk.exited)[0]).toBe(0);
-    expect(sdk.stderr()).toBe('');
+    expect(await request(sdk, 'echo', 'after')).toEqual({ event: 'reply', payload: { echo: 'after' } });
+    expect((await sdk.stop()).code).toBe(0);
+    expect(sdk.stderr(true)).toBe('');
   });
 });

@@ -20,6 +20,9 @@ export interface FakeGatewayOptions {
   port?: number;
 }
 
+/** The first frame of connection `n` (1, 2, …), given the welcome the gateway would send. */
+export type Greeting = (n: number, welcome: WelcomePayload) => Record<string, unknown>;
+
 const DEFAULT_LIMITS: Limits = {
   maxConnectionsPerUser: 5,
   rateLimit: { messages: 100_000, intervalMs: 1_000, burst: 100_000 },
@@ -92,12 +95,17 @@ export class FakeGateway {
   readonly connections: FakeConnection[] = [];
   /** Upgrade requests held unanswered in `stall` mode. */
   stalledUpgrades = 0;
+  /** When each upgrade request on `/ws` arrived (ms since epoch), in order, whatever the mode. */
+  readonly upgrades: number[] = [];
   upgradeMode: UpgradeMode = 'accept';
+  /** Called with every frame a client sends (see {@link FakeGatewayOptions.answer}); a test may swap it. */
+  answer: NonNullable<FakeGatewayOptions['answer']>;
+  /** What each connection gets first; by default the welcome as the gateway sends it. */
+  greeting: Greeting = (_, payload) => ({ type: 'welcome', payload });
   readonly limits: Limits;
   private readonly events = new EventEmitter();
   private readonly held = new Set<Socket>();
   private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false) });
-  private readonly answer: NonNullable<FakeGatewayOptions['answer']>;
 
   private constructor(
     private readonly server: Server,
@@ -134,6 +142,11 @@ export class FakeGateway {
   /** Resolves with connection number `index` (0 is the first) once it is welcomed. */
   connection(index: number, timeoutMs?: number): Promise<FakeConnection> {
     return waitFor(this.events, 'change', () => this.connections[index], `connection #${index}`, timeoutMs);
+  }
+
+  /** Frames of `type` clients sent, across connections (in connection order). */
+  frames(type: string): SentFrame[] {
+    return this.connections.flatMap((connection) => connection.received.filter((frame) => frame.type === type));
   }
 
   /** Resolves once `count` upgrades are held in `stall` mode. */
@@ -181,6 +194,7 @@ export class FakeGateway {
   private upgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
     // A client that gives up resets its connection: expected here, not a failure of the server.
     socket.on('error', () => undefined);
+    this.upgrades.push(Date.now());
     if (this.upgradeMode === 'stall') {
       this.held.add(socket);
       socket.on('close', () => this.held.delete(socket));
@@ -202,7 +216,7 @@ export class FakeGateway {
       limits: this.limits,
       serverTime: now,
     };
-    connection.send({ type: 'welcome', payload: welcome });
+    connection.send(this.greeting(this.connections.length + 1, welcome) as { type: string });
     ws.on('message', (data) => {
       const text = String(data);
       let frame: SentFrame;

@@ -1,13 +1,13 @@
 // One SDK client in a Node process of its own (started by sdk-child.ts), so that an uncaught
 // exception or an unhandled rejection the SDK lets through shows as this process dying.
-// Nothing here catches on the SDK's behalf. argv[2]: JSON `{url, token, channel?, options?}`.
+// Nothing here catches on the SDK's behalf. argv[2]: JSON `{url, token, channel?, options?, random?, lateConnect?}`.
 // Prints every event as a JSON line on stdout (see SdkEvent in event-log.ts); reads commands,
 // one JSON line each, on stdin; closes the client when stdin ends.
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { createClient, SwitchboardError } from '@switchboard/client';
 
-const { url, token, channel, options } = JSON.parse(process.argv[2]);
+const { url, token, channel, options, random, lateConnect } = JSON.parse(process.argv[2]);
 const print = (line) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
 /** An error as a record; a hostile code of any type must not make the reporting throw. */
@@ -18,10 +18,24 @@ function describe(error) {
   } catch {
     code = '<unprintable>';
   }
-  return { codeType: typeof error?.code, code, switchboardError: error instanceof SwitchboardError, recoverable: error?.recoverable };
+  let name, message;
+  try {
+    name = error?.name;
+    message = error?.message;
+  } catch {
+    message = '<unprintable>';
+  }
+  return { codeType: typeof error?.code, code, switchboardError: error instanceof SwitchboardError, recoverable: error?.recoverable, name, message };
 }
 
-const client = createClient({ url, getToken: () => token, WebSocket, ...options });
+const client = createClient({
+  url,
+  getToken: () => token,
+  WebSocket,
+  ...options,
+  ...(random === undefined ? {} : { random: () => random }),
+  ...(lateConnect ? { autoConnect: false } : {}),
+});
 client.on('state', ({ state, previous, reason }) => print({ event: 'state', state, previous, ...(reason ? { reason } : {}) }));
 client.on('error', (error) => print({ event: 'error', ...describe(error) }));
 client.on('welcome', (welcome) => print({ event: 'welcome', connectionId: welcome?.connectionId }));
@@ -51,3 +65,5 @@ function run({ op, ref, type, channel, payload, timeoutMs }) {
 createInterface({ input: process.stdin })
   .on('line', (line) => run(JSON.parse(line)))
   .on('close', () => client.close());
+
+if (lateConnect) client.connect();

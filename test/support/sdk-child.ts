@@ -20,6 +20,10 @@ export interface SdkChildConfig {
   /** A channel to subscribe to at once; its events are reported. */
   channel?: string;
   options?: ChildClientOptions;
+  /** A constant for the client's `random`: 1 takes every backoff delay at its full ceiling (no jitter). @default Math.random */
+  random?: number;
+  /** Connect only once the listeners are on, so the first `idle→connecting` change is reported too. @default false: `createClient` connects before */
+  lateConnect?: boolean;
 }
 
 /**
@@ -33,7 +37,7 @@ export class SdkChild implements SdkUnderTest {
   private errors = '';
   private nextRef = 0;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(readonly child: ChildProcess) {
     let pending = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       pending += chunk.toString();
@@ -59,8 +63,9 @@ export class SdkChild implements SdkUnderTest {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** stderr without Node's own warnings (`(node:123) SomeWarning: …` and their follow-up lines). */
-  stderr(): string {
+  /** stderr without Node's own warnings (`(node:123) SomeWarning: …` and their follow-up lines), or all of it with `keepWarnings`. */
+  stderr(keepWarnings = false): string {
+    if (keepWarnings) return this.errors;
     return this.errors
       .split('\n')
       .filter((line) => !/^\(node:\d+\) \w*Warning|^\(Use `node --trace-warnings|^Timeout duration was set to/.test(line))
