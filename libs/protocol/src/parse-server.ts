@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION, type DiscoveryDocument, type TicketResponse } from './discovery.js';
 import type { Json } from './envelope.js';
 import { ServerFrameType, type ServerFrame } from './frames.js';
+import { isRecord, parseJsonObject } from './json-object.js';
 
 /** Why a frame from the gateway was refused. */
 export interface ServerParseFailure {
@@ -34,8 +35,6 @@ type Check = (value: unknown) => boolean;
 /** A check per field, or the shape of a nested object. Unlisted fields pass: the protocol may add optional ones. */
 type Shape = { readonly [field: string]: Check | Shape };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const string: Check = (value) => typeof value === 'string';
 const boolean: Check = (value) => typeof value === 'boolean';
 // JSON.parse reads 1e400 as Infinity: finiteness is a check, not a given.
@@ -131,13 +130,9 @@ const invalid = (message: string): ServerParseFailure => ({ ok: false, code: 'IN
  * else if (result.frame.type === 'ack') settle(result.frame.id, result.frame.payload);
  */
 export function parseServerFrame(text: string): ServerParseResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, code: 'INVALID_JSON', message: 'frame is not valid JSON' };
-  }
-  if (!isRecord(value)) return invalid('frame must be a JSON object');
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return parsed;
+  const { value } = parsed;
   if (typeof value.type !== 'string') return invalid('"type" must be a string');
   const shape = FRAMES.get(value.type);
   if (!shape) return { ok: false, code: 'UNKNOWN_TYPE', message: `unknown frame type ${JSON.stringify(value.type.slice(0, 64))}` };

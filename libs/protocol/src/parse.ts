@@ -7,6 +7,7 @@ import {
 } from './envelope.js';
 import { ClientFrameType, type ClientFrame } from './frames.js';
 import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from './json-depth.js';
+import { isRecord, parseJsonObject } from './json-object.js';
 
 /** Why a frame was refused: one of the two codes parsing can produce. */
 export interface ParseFailure {
@@ -41,8 +42,6 @@ const invalid = (message: string, id?: string): ParseFailure => ({
   ...(id === undefined ? {} : { id }),
 });
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Limits {@link parseClientFrame} applies beyond the envelope's own rules. */
 export interface ParseOptions {
@@ -59,13 +58,9 @@ export interface ParseOptions {
  * if (!result.ok) sendError(result.code, result.message, result.id);
  */
 export function parseClientFrame(text: string, options: ParseOptions = {}): ParseResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, code: 'INVALID_JSON', message: 'frame is not valid JSON' };
-  }
-  if (!isRecord(value)) return invalid('frame must be a JSON object');
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return parsed;
+  const { value } = parsed;
 
   const id = typeof value.id === 'string' && isValidId(value.id) ? value.id : undefined;
   const fieldError = checkFields(value);
