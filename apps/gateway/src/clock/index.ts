@@ -1,0 +1,3 @@
+export { CLOCK, systemClock, type Clock, type ClockTimer } from './clock.js';
+export { ManualClock } from './manual-clock.js';
+export { ClockModule } from './clock.module.js';
