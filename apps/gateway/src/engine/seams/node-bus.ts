@@ -7,7 +7,7 @@ export interface NodeCommandHandler {
   closeConnection(connectionId: string, code: number, reason: string): boolean;
   /** Closes every open connection of `userId` on this node; how many it closed. */
   closeUser(userId: string, code: number, reason: string): number;
-  /** Starts draining this node: it stops admitting and sends its clients elsewhere. */
+  /** Starts draining this node (it stops admitting and sends its clients elsewhere); resolves once begun, not finished. */
   drain(): Promise<void>;
 }
 
@@ -19,7 +19,7 @@ export interface NodeCommandHandler {
 export interface NodeBus {
   /**
    * Serves commands for node `nodeId` with `handler` until the returned stop is called.
-   * Each node serves under its own id (see {@link Engine.nodeId}).
+   * Each node serves under its own id, `Engine.nodeId`; one id is served once at a time.
    */
   serve(nodeId: string, handler: NodeCommandHandler): Promise<() => Promise<void>>;
   /** Closes one connection on whichever node holds it; true when one did. */
