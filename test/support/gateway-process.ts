@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 const MAIN = fileURLToPath(new URL('../../apps/gateway/dist/main.js', import.meta.url));
 
 /** Environment variables the tests never inherit from the machine. */
-const SCRUBBED = /^(JWT_|ALLOWED_ORIGINS|PUBLIC_URL|MAX_|RATE_LIMIT_|HEARTBEAT_MS|TICKET_|DRAIN_|AUTH_QUERY_TOKEN|HANDSHAKE_RATE|CONNECTION_POLICY|TRUST_PROXY|HTTP_|HISTORY_|NODE_ENV|PORT|HOST|LOG_LEVEL)/;
+const SCRUBBED = /^(JWT_|ALLOWED_ORIGINS|PUBLIC_URL|MAX_|RATE_LIMIT_|HEARTBEAT_MS|TICKET_|DRAIN_|AUTH_QUERY_TOKEN|HANDSHAKE_RATE|CONNECTION_POLICY|TRUST_PROXY|HTTP_|HISTORY_|ENGINE|PUBLISH_|SLOT_|NODE_ENV|PORT|HOST|LOG_LEVEL)/;
 
 /** A gateway process started for a test, on an ephemeral port. */
 export interface RunningGateway {

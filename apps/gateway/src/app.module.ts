@@ -14,6 +14,7 @@ import { LifecycleModule } from './lifecycle/index.js';
 import { LoggingModule } from './logging/index.js';
 import { MessagingModule } from './messaging/index.js';
 import { MetricsModule } from './metrics/index.js';
+import { NodeCommandsModule } from './node-commands/index.js';
 import { OriginsModule } from './origins/index.js';
 
 /** The whole gateway, built from a validated configuration and the loaded message schemas. */
@@ -39,6 +40,7 @@ export class AppModule {
         DiscoveryModule,
         HealthModule,
         DrainModule,
+        NodeCommandsModule,
       ],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
       exports: [GATEWAY_CONFIG],

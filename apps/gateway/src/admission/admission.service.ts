@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
+import { CloseCode } from '@switchboard/protocol';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { CredentialError, TicketService, TokenVerifier, type Identity } from '../auth/index.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ConnectionManager } from '../connections/index.js';
@@ -14,6 +16,9 @@ import { malformedUpgrade } from './upgrade-request.js';
 
 /** What a draining or starting node tells clients to wait before they retry. */
 const UNAVAILABLE_RETRY_SECONDS = 5;
+
+/** The close reason of a connection displaced by a newer one of its user (`evict-oldest`). */
+const EVICTED_REASON = 'evicted by a newer connection';
 
 const reject = (rejection: Rejection): AdmissionResult => ({ admitted: false, rejection });
 
@@ -35,6 +40,7 @@ export class AdmissionService {
     private readonly tickets: TicketService,
     private readonly verifier: TokenVerifier,
     private readonly connections: ConnectionManager,
+    @InjectPinoLogger('admission') private readonly log: PinoLogger,
   ) {
     const perSecond = config.handshakeRatePerIp;
     this.handshakeLimiter = engine.rateLimiter('handshake-ip', { capacity: perSecond, refill: perSecond, intervalMs: 1_000 });
@@ -102,10 +108,28 @@ export class AdmissionService {
       return reject({ status: 503, code: 'OVERLOADED', message: 'gateway is at its connection cap', retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS });
     }
     const connectionId = randomUUID();
-    const slot = await this.engine.connections.acquire(identity.userId, connectionId, maxConnectionsPerUser, policy);
+    const slot = await this.engine.connections.acquire({
+      userId: identity.userId,
+      connectionId,
+      max: maxConnectionsPerUser,
+      policy,
+      leaseMs: this.config.engine.slotLeaseMs,
+    });
     if (!slot.admitted) return reject(tooMany);
-    this.connections.evict(slot.evicted);
     this.pending++;
+    await this.evict(identity.userId, slot.evicted);
     return { admitted: true, admission: { connectionId, identity } };
+  }
+
+  /**
+   * Closes 4008 the connections the new one displaced, on whichever node holds them. The
+   * new connection holds its slot either way: a bus that failed is logged, not answered 500.
+   */
+  private async evict(userId: string, connectionIds: string[]): Promise<void> {
+    try {
+      await Promise.all(connectionIds.map((id) => this.engine.bus.closeConnection(id, CloseCode.EVICTED, EVICTED_REASON)));
+    } catch (error) {
+      this.log.error({ err: error, userId, connectionIds }, 'could not close the evicted connections');
+    }
   }
 }

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { CloseCode, type Json } from '@switchboard/protocol';
 import { apiPublishKey, ChannelPublisher } from '../channels/index.js';
-import { ConnectionManager } from '../connections/index.js';
 import { ENGINE, type Engine } from '../engine/index.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
@@ -22,7 +21,6 @@ export class ServerApiController {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly publisher: ChannelPublisher,
-    private readonly connections: ConnectionManager,
     @Inject(ENGINE) private readonly engine: Engine,
   ) {}
 
@@ -51,13 +49,16 @@ export class ServerApiController {
     return { results };
   }
 
-  /** `POST /api/disconnect {userId, code?}`: 4003 (the default) tells the SDK not to come back. */
+  /**
+   * `POST /api/disconnect {userId, code?}`: closes the user's connections on every node;
+   * 4003 (the default) tells the SDK not to come back.
+   */
   @Post('disconnect')
   @HttpCode(200)
-  disconnect(@Body() body: unknown): { disconnected: number } {
+  async disconnect(@Body() body: unknown): Promise<{ disconnected: number }> {
     const { userId, code } = parseOr400(disconnectBody, body);
     const reason = code === CloseCode.FORBIDDEN ? 'user disabled' : 'disconnected by the server';
-    return { disconnected: this.connections.closeUser(userId, code, reason) };
+    return { disconnected: await this.engine.bus.closeUser(userId, code, reason) };
   }
 
   /** `GET /api/channels/:name/history?since=&epoch=`: what history holds after `since`. */

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { ClockModule } from '../clock/index.js';
 import { DevTokenController } from './dev-token.controller.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { TicketController } from './ticket.controller.js';
@@ -13,7 +14,7 @@ export class AuthModule {
     return {
       module: AuthModule,
       global: true,
-      imports: [PassportModule],
+      imports: [PassportModule, ClockModule],
       controllers: options.development ? [TicketController, DevTokenController] : [TicketController],
       providers: [TokenVerifier, JwtStrategy, TicketService],
       exports: [TokenVerifier, TicketService],

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { CLOCK, type Clock } from '../clock/index.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ENGINE, type Engine } from '../engine/index.js';
 import type { Identity } from './identity.js';
@@ -13,24 +14,26 @@ export class TicketService {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(ENGINE) private readonly engine: Engine,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Issues a single-use ticket for `identity`, valid for the TTL or until the JWT expires. */
   async issue(identity: Identity): Promise<{ ticket: string; expiresAt: number }> {
     const ticket = randomBytes(TICKET_BYTES).toString('base64url');
-    const ttlMs = Math.min(this.config.ticketTtlMs, identity.expiresAt - Date.now());
+    const now = this.clock.now();
+    const ttlMs = Math.min(this.config.ticketTtlMs, identity.expiresAt - now);
     await this.engine.tickets.put(
       ticket,
       { userId: identity.userId, claims: identity.claims, credentialExpiresAt: identity.expiresAt },
       ttlMs,
     );
-    return { ticket, expiresAt: Date.now() + ttlMs };
+    return { ticket, expiresAt: now + ttlMs };
   }
 
   /** Spends a ticket; null when it is unknown, expired or already used. */
   async redeem(ticket: string): Promise<Identity | null> {
     const grant = await this.engine.tickets.take(ticket);
-    if (!grant || grant.credentialExpiresAt <= Date.now()) return null;
+    if (!grant || grant.credentialExpiresAt <= this.clock.now()) return null;
     return { userId: grant.userId, claims: grant.claims, expiresAt: grant.credentialExpiresAt };
   }
 }

@@ -8,6 +8,12 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const SECRET_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export const KEY_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
 
+/**
+ * Engines the configuration names: `memory` embeds everything in one process; `redis`
+ * (several nodes sharing one Redis) is named so the choice is ready, but not built yet.
+ */
+export const ENGINE_KINDS = ['memory', 'redis'] as const;
+
 /** Shortest HS* secret accepted: 256 bits, as RFC 7518 §3.2 asks for HS256. */
 export const MIN_SECRET_LENGTH = 32;
 
@@ -71,6 +77,9 @@ export const envSchema = z.object({
     .enum(['reject', 'evict-oldest'], { message: 'expected reject or evict-oldest' })
     .default('reject'),
   MAX_CONNECTIONS: integer(0, 10_000_000).default(0),
+  ENGINE: z.enum(ENGINE_KINDS, { message: `expected one of ${ENGINE_KINDS.join(', ')}` }).default('memory'),
+  SLOT_LEASE_MS: integer(3_000, DAY_MS).default(60_000),
+  PUBLISH_IDEMPOTENCY_MS: integer(1_000, DAY_MS).default(120_000),
   HANDSHAKE_RATE_PER_IP: integer(1, 1_000_000).default(50),
   TICKET_RATE_PER_USER: integer(1, 1_000_000).default(10),
   TICKET_RATE_PER_IP: integer(1, 1_000_000).default(50),

@@ -1,5 +1,5 @@
 import type { Limits } from '@switchboard/protocol';
-import type { LOG_LEVELS } from './config.schema.js';
+import type { ENGINE_KINDS, LOG_LEVELS } from './config.schema.js';
 
 /** How the gateway verifies JWTs. `development` signs its own with a random secret. */
 export type JwtSettings =
@@ -21,6 +21,16 @@ export type JwtSettings =
 /** What the gateway does when a user opens one connection more than allowed. */
 export type ConnectionPolicy = 'reject' | 'evict-oldest';
 
+/** The engines a configuration can name (see `ENGINE`). */
+export type EngineKind = (typeof ENGINE_KINDS)[number];
+
+/** Which engine keeps what outlives one connection, and how long a connection slot lives. */
+export interface EngineSettings {
+  kind: EngineKind;
+  /** A connection slot expires after this unless its node renews it, which it does every third of it. */
+  slotLeaseMs: number;
+}
+
 /** Channels: who may use which, and how much history each keeps (protocol §6). */
 export interface ChannelSettings {
   /** Patterns every user may subscribe to. */
@@ -34,6 +44,8 @@ export interface ChannelSettings {
   /** Bytes of payload all channels' history on this node holds together (memory engine). */
   historyMaxTotalBytes: number;
   maxSubscriptionsPerConnection: number;
+  /** How long a publish idempotency key is remembered per channel (protocol §5). */
+  idempotencyWindowMs: number;
 }
 
 /** Where application messages go: an HTTP endpoint of the app's own backend. */
@@ -65,6 +77,7 @@ export interface GatewayConfig {
   /** Proxies in front of the gateway that append to `X-Forwarded-For` (used with `trustProxy`). */
   trustProxyHops: number;
   http: HttpSettings;
+  engine: EngineSettings;
   jwt: JwtSettings;
   /** Origin allowlist entries; `['*']` allows any origin. */
   allowedOrigins: string[];

@@ -4,6 +4,8 @@ export {
   type BackendSettings,
   type ChannelSettings,
   type ConnectionPolicy,
+  type EngineKind,
+  type EngineSettings,
   type GatewayConfig,
   type JwtSettings,
 } from './gateway-config.js';

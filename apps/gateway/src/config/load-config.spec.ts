@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       drainSpreadMs: 5_000,
       authQueryToken: false,
       logLevel: 'info',
+      engine: { kind: 'memory', slotLeaseMs: 60_000 },
+      channels: { idempotencyWindowMs: 120_000 },
     });
     expect(config.publicUrl).toBeUndefined();
   });
@@ -62,6 +64,17 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as ConfigError).problems).toHaveLength(2);
     }
+  });
+
+  it('reads the engine settings and the publish idempotency window', () => {
+    const config = loadConfig({ JWT_SECRET: SECRET, ENGINE: 'memory', SLOT_LEASE_MS: '9000', PUBLISH_IDEMPOTENCY_MS: '5000' });
+    expect(config.engine).toEqual({ kind: 'memory', slotLeaseMs: 9_000 });
+    expect(config.channels.idempotencyWindowMs).toBe(5_000);
+  });
+
+  it('refuses an engine that is not built yet, and one it does not know', () => {
+    expect(() => loadConfig({ JWT_SECRET: SECRET, ENGINE: 'redis' })).toThrow(/ENGINE: redis is not available/);
+    expect(() => loadConfig({ JWT_SECRET: SECRET, ENGINE: 'etcd' })).toThrow(/ENGINE: expected one of memory, redis/);
   });
 
   it('trims the trailing slash of PUBLIC_URL', () => {

@@ -43,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   if (production && e.TRUST_PROXY && !e.PUBLIC_URL) {
     problems.push('PUBLIC_URL: required with TRUST_PROXY when NODE_ENV=production, so forwarded headers never choose the URLs clients are sent to');
   }
+  if (e.ENGINE === 'redis') problems.push('ENGINE: redis is not available in this version; the only engine is memory (the default)');
   if (e.BACKEND_URL && !e.BACKEND_SECRET) problems.push('BACKEND_SECRET: required with BACKEND_URL, to sign what the backend receives');
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -58,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       maxPendingRequestsPerIp: e.MAX_PENDING_REQUESTS_PER_IP,
     },
+    engine: { kind: e.ENGINE, slotLeaseMs: e.SLOT_LEASE_MS },
     jwt,
     allowedOrigins,
     limits: {
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       historyMaxBytes: e.HISTORY_MAX_BYTES,
       historyMaxTotalBytes: e.HISTORY_MAX_TOTAL_BYTES,
       maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      idempotencyWindowMs: e.PUBLISH_IDEMPOTENCY_MS,
     },
     schemasDir: e.MESSAGE_SCHEMAS_DIR,
     backend:

@@ -7,12 +7,14 @@ import { ConnectionManager } from '../connections/index.js';
 import { GatewayLifecycle } from '../lifecycle/index.js';
 
 /**
- * Graceful shutdown (SIGTERM/SIGINT): stop admitting, ask every client to come back
- * after a random delay so they do not all return at once, close them 1012, and wait
- * for them to go, at most `DRAIN_TIMEOUT_MS`.
+ * Graceful shutdown (SIGTERM/SIGINT, or a drain command on the node bus): stop admitting,
+ * ask every client to come back after a random delay so they do not all return at once,
+ * close them 1012, and wait for them to go, at most `DRAIN_TIMEOUT_MS`.
  */
 @Injectable()
 export class DrainService {
+  private draining?: Promise<void>;
+
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly lifecycle: GatewayLifecycle,
@@ -20,7 +22,13 @@ export class DrainService {
     @InjectPinoLogger('drain') private readonly log: PinoLogger,
   ) {}
 
-  async drain(): Promise<void> {
+  /** Drains the node once; a second call, from a signal or the bus, joins the first. */
+  drain(): Promise<void> {
+    this.draining ??= this.run();
+    return this.draining;
+  }
+
+  private async run(): Promise<void> {
     this.lifecycle.dispatch('drain');
     const open = this.connections.all();
     this.log.info({ connections: open.length, timeoutMs: this.config.drainTimeoutMs }, 'draining');

@@ -1,21 +1,18 @@
-import { Global, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { CLOCK, ClockModule, type Clock } from '../clock/index.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
-import { ENGINE, type Engine } from './engine.interfaces.js';
-import { MemoryEngine } from './memory/index.js';
+import { createEngine } from './create-engine.js';
+import { ENGINE, type Engine } from './engine.js';
 
-/** Provides the {@link Engine}: the embedded memory engine on a single node. */
+/** Provides the {@link Engine} the configuration names (`ENGINE`), and closes it at shutdown. */
 @Global()
 @Module({
+  imports: [ClockModule],
   providers: [
     {
       provide: ENGINE,
-      inject: [GATEWAY_CONFIG],
-      useFactory: (config: GatewayConfig): Engine =>
-        new MemoryEngine(
-          { size: config.channels.historySize, ttlMs: config.channels.historyTtlMs, maxBytes: config.channels.historyMaxBytes },
-          Date.now,
-          config.channels.historyMaxTotalBytes,
-        ),
+      inject: [GATEWAY_CONFIG, CLOCK],
+      useFactory: (config: GatewayConfig, clock: Clock): Engine => createEngine(config, clock),
     },
   ],
   exports: [ENGINE],

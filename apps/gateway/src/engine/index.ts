@@ -1,20 +1,24 @@
-export {
-  ENGINE,
-  IDEMPOTENCY_WINDOW_MS,
-  type BucketPolicy,
-  type ChannelBroker,
-  type HistoryPolicy,
-  type HistoryResult,
-  type Publication,
-  type PublishResult,
-  type StreamPosition,
-  type ConnectionRegistry,
-  type Engine,
-  type RateDecision,
-  type RateLimiter,
-  type SlotResult,
-  type TicketGrant,
-  type TicketStore,
-} from './engine.interfaces.js';
-export { MemoryEngine } from './memory/index.js';
+export { ENGINE, type Engine, type EnginePolicy } from './engine.js';
+export type {
+  BrokerPolicy,
+  BucketPolicy,
+  ChannelBroker,
+  ConnectionRegistry,
+  HistoryPolicy,
+  HistoryResult,
+  NodeBus,
+  NodeCommandHandler,
+  Publication,
+  PublishResult,
+  RateDecision,
+  RateLimiter,
+  SlotKey,
+  SlotRequest,
+  SlotResult,
+  StreamPosition,
+  TicketGrant,
+  TicketStore,
+} from './seams/index.js';
+export { createEngine, enginePolicy, type EngineConfig } from './create-engine.js';
+export { MemoryEngine, type MemoryEngineOptions } from './memory/index.js';
 export { EngineModule } from './engine.module.js';

@@ -1,2 +1,2 @@
-export { MemoryEngine } from './memory-engine.js';
+export { MemoryEngine, type MemoryEngineOptions } from './memory-engine.js';
 export { takeToken, fullAfterMs, type BucketState } from './token-bucket.js';

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import {
-  IDEMPOTENCY_WINDOW_MS,
-  type ChannelBroker,
-  type HistoryPolicy,
-  type HistoryResult,
-  type Publication,
-  type PublishResult,
-  type StreamPosition,
-} from '../engine.interfaces.js';
+import type { Clock } from '../../clock/index.js';
+import type {
+  BrokerPolicy,
+  ChannelBroker,
+  HistoryPolicy,
+  HistoryResult,
+  Publication,
+  PublishResult,
+  StreamPosition,
+} from '../seams/index.js';
 import { RetentionOrder } from './retention-order.js';
 
 type Listener = (publication: Publication) => void;
@@ -32,25 +33,30 @@ export class MemoryChannelBroker implements ChannelBroker {
   private readonly streams = new Map<string, Stream>();
   private readonly seenKeys = new Map<string, { result: StreamPosition; expiresAt: number }>();
   private readonly order = new RetentionOrder<Stream>();
+  private readonly limits: HistoryPolicy;
+  private readonly idempotencyWindowMs: number;
   private totalBytes = 0;
 
   constructor(
-    private readonly policy: HistoryPolicy,
-    private readonly now: () => number = Date.now,
+    policy: BrokerPolicy,
+    private readonly clock: Clock,
     private readonly maxTotalBytes = Number.POSITIVE_INFINITY,
-  ) {}
+  ) {
+    this.limits = policy.history;
+    this.idempotencyWindowMs = policy.idempotencyWindowMs;
+  }
 
   async publish(channel: string, payloadJson: string, options: { idempotencyKey?: string } = {}): Promise<PublishResult> {
     const key = options.idempotencyKey === undefined ? undefined : `${channel}\u0000${options.idempotencyKey}`;
     const seen = key === undefined ? undefined : this.seenKeys.get(key);
-    if (seen && seen.expiresAt > this.now()) return { ...seen.result, duplicate: true };
+    if (seen && seen.expiresAt > this.clock.now()) return { ...seen.result, duplicate: true };
 
     const stream = this.stream(channel);
     stream.offset++;
-    const publication: Publication = { channel, epoch: stream.epoch, offset: stream.offset, payloadJson, ts: this.now() };
-    if (this.policy.size > 0) this.retain(stream, publication);
+    const publication: Publication = { channel, epoch: stream.epoch, offset: stream.offset, payloadJson, ts: this.clock.now() };
+    if (this.limits.size > 0) this.retain(stream, publication);
     if (key !== undefined) {
-      this.seenKeys.set(key, { result: { epoch: stream.epoch, offset: stream.offset }, expiresAt: this.now() + IDEMPOTENCY_WINDOW_MS });
+      this.seenKeys.set(key, { result: { epoch: stream.epoch, offset: stream.offset }, expiresAt: this.clock.now() + this.idempotencyWindowMs });
     }
     for (const listener of stream.listeners) listener(publication);
     return { epoch: stream.epoch, offset: stream.offset, duplicate: false };
@@ -77,7 +83,7 @@ export class MemoryChannelBroker implements ChannelBroker {
 
   /** Drops expired history, forgotten idempotency keys, and idle streams with nothing left. */
   sweep(): void {
-    const now = this.now();
+    const now = this.clock.now();
     for (const [key, seen] of this.seenKeys) if (seen.expiresAt <= now) this.seenKeys.delete(key);
     for (const [channel, stream] of this.streams) {
       this.expire(stream);
@@ -120,7 +126,7 @@ export class MemoryChannelBroker implements ChannelBroker {
     stream.historyBytes += bytes;
     this.totalBytes += bytes;
     this.order.push(stream, publication.offset);
-    while (stream.history.length > this.policy.size || stream.historyBytes > this.policy.maxBytes) this.dropOldest(stream);
+    while (stream.history.length > this.limits.size || stream.historyBytes > this.limits.maxBytes) this.dropOldest(stream);
     while (this.totalBytes > this.maxTotalBytes) {
       const oldest = this.order.shift();
       if (oldest === undefined) break;
@@ -137,7 +143,7 @@ export class MemoryChannelBroker implements ChannelBroker {
   }
 
   private expire(stream: Stream): void {
-    const cutoff = this.now() - this.policy.ttlMs;
+    const cutoff = this.clock.now() - this.limits.ttlMs;
     while (stream.history.length > 0 && stream.history[0].ts <= cutoff) this.dropOldest(stream);
   }
 

@@ -1,34 +1,46 @@
-import type { BucketPolicy, Engine, HistoryPolicy } from '../engine.interfaces.js';
+import { randomUUID } from 'node:crypto';
+import type { Clock, ClockTimer } from '../../clock/index.js';
+import type { Engine, EnginePolicy } from '../engine.js';
+import type { BucketPolicy } from '../seams/index.js';
 import { MemoryChannelBroker } from './memory-channel-broker.js';
 import { MemoryConnectionRegistry } from './memory-connection-registry.js';
+import { MemoryNodeBus } from './memory-node-bus.js';
 import { MemoryRateLimiter } from './memory-rate-limiter.js';
 import { MemoryTicketStore } from './memory-ticket-store.js';
 
-/** How often expired tickets and idle buckets are dropped. */
+/** How often expired tickets, leases and history and idle buckets are dropped. */
 const SWEEP_INTERVAL_MS = 10_000;
+
+/** What the memory engine is built with beside the {@link EnginePolicy}. */
+export interface MemoryEngineOptions extends EnginePolicy {
+  /** Bytes of history all channels in this process hold together; unbounded when unset. */
+  historyMaxTotalBytes?: number;
+}
 
 /** The embedded engine of a single node: everything in this process's memory. */
 export class MemoryEngine implements Engine {
   readonly name = 'memory';
+  readonly nodeId = randomUUID();
   readonly tickets: MemoryTicketStore;
-  readonly connections = new MemoryConnectionRegistry();
+  readonly connections: MemoryConnectionRegistry;
   readonly broker: MemoryChannelBroker;
+  readonly bus = new MemoryNodeBus();
   private readonly limiters: MemoryRateLimiter[] = [];
-  private readonly sweeper: NodeJS.Timeout;
+  private readonly sweeper: ClockTimer;
 
-  /** `historyMaxTotalBytes` bounds all channels' history in this process together. */
+  /** Reads time and runs its sweeper only through `clock`, so a test drives every expiry. */
   constructor(
-    history: HistoryPolicy,
-    private readonly now: () => number = Date.now,
-    historyMaxTotalBytes = Number.POSITIVE_INFINITY,
+    options: MemoryEngineOptions,
+    private readonly clock: Clock,
   ) {
-    this.tickets = new MemoryTicketStore(now);
-    this.broker = new MemoryChannelBroker(history, now, historyMaxTotalBytes);
-    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
+    this.tickets = new MemoryTicketStore(clock);
+    this.connections = new MemoryConnectionRegistry(clock);
+    this.broker = new MemoryChannelBroker(options.broker, clock, options.historyMaxTotalBytes);
+    this.sweeper = clock.setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
   }
 
   rateLimiter(_namespace: string, policy: BucketPolicy): MemoryRateLimiter {
-    const limiter = new MemoryRateLimiter(policy, this.now);
+    const limiter = new MemoryRateLimiter(policy, this.clock);
     this.limiters.push(limiter);
     return limiter;
   }
@@ -38,11 +50,12 @@ export class MemoryEngine implements Engine {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.sweeper);
+    this.clock.clearInterval(this.sweeper);
   }
 
   private sweep(): void {
     this.tickets.sweep();
+    this.connections.sweep();
     this.broker.sweep();
     for (const limiter of this.limiters) limiter.sweep();
   }

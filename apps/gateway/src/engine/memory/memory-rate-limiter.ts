@@ -1,4 +1,5 @@
-import type { BucketPolicy, RateDecision, RateLimiter } from '../engine.interfaces.js';
+import type { Clock } from '../../clock/index.js';
+import type { BucketPolicy, RateDecision, RateLimiter } from '../seams/index.js';
 import { fullAfterMs, takeToken, type BucketState } from './token-bucket.js';
 
 /** Token buckets in a Map; a bucket that has filled up again is forgotten by `sweep`. */
@@ -7,11 +8,11 @@ export class MemoryRateLimiter implements RateLimiter {
 
   constructor(
     private readonly policy: BucketPolicy,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock,
   ) {}
 
   async consume(key: string): Promise<RateDecision> {
-    const { state, decision } = takeToken(this.buckets.get(key), this.policy, this.now());
+    const { state, decision } = takeToken(this.buckets.get(key), this.policy, this.clock.now());
     this.buckets.set(key, state);
     return decision;
   }
@@ -19,7 +20,7 @@ export class MemoryRateLimiter implements RateLimiter {
   /** Drops buckets that are full again: a missing bucket reads as full. */
   sweep(): void {
     const idle = fullAfterMs(this.policy);
-    const now = this.now();
+    const now = this.clock.now();
     for (const [key, state] of this.buckets) {
       if (now - state.at >= idle) this.buckets.delete(key);
     }

@@ -1,4 +1,4 @@
-import type { BucketPolicy, RateDecision } from '../engine.interfaces.js';
+import type { BucketPolicy, RateDecision } from '../seams/index.js';
 
 /** A bucket's state: tokens left at time `at`. */
 export interface BucketState {

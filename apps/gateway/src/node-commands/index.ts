@@ -1,0 +1,2 @@
+export { NodeCommandsModule } from './node-commands.module.js';
+export { NodeCommandsService } from './node-commands.service.js';
