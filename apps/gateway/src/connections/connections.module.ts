@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { ClockModule } from '../clock/index.js';
 import { ConnectionManager } from './connection-manager.service.js';
 
 @Global()
-@Module({ providers: [ConnectionManager], exports: [ConnectionManager] })
+@Module({ imports: [ClockModule], providers: [ConnectionManager], exports: [ConnectionManager] })
 export class ConnectionsModule {}
