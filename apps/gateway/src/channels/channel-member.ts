@@ -21,7 +21,7 @@ export class ChannelMember {
    */
   private answeredAt?: StreamPosition;
 
-  constructor(readonly connection: Connection) {}
+  constructor(private readonly connection: Connection) {}
 
   get state(): MemberState {
     return this.current;
