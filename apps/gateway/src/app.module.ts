@@ -8,11 +8,11 @@ import { GATEWAY_CONFIG, type GatewayConfig } from './config/index.js';
 import { ConnectionsModule } from './connections/index.js';
 import { DiscoveryModule } from './discovery/index.js';
 import { DrainModule } from './drain/index.js';
+import { EdgeModule } from './edge/index.js';
 import { EngineModule } from './engine/index.js';
 import { HealthModule } from './health/index.js';
 import { LifecycleModule } from './lifecycle/index.js';
 import { LoggingModule } from './logging/index.js';
-import { MessagingModule } from './messaging/index.js';
 import { MetricsModule } from './metrics/index.js';
 import { NodeCommandsModule } from './node-commands/index.js';
 import { OriginsModule } from './origins/index.js';
@@ -34,8 +34,8 @@ export class AppModule {
         ConnectionsModule,
         ApplicationMessagesModule.forRoot(schemas),
         BackendsModule,
-        MessagingModule,
         ChannelsModule,
+        EdgeModule,
         ApiModule,
         DiscoveryModule,
         HealthModule,

@@ -7,12 +7,11 @@ import { AppModule } from './app.module.js';
 import type { SchemaRegistry } from './application-messages/index.js';
 import type { GatewayConfig } from './config/index.js';
 import { HttpErrorFilter } from './http/index.js';
-import { GatewayExpressAdapter } from './http-server/index.js';
 import { demoUrl, serveDemo } from './demo/index.js';
+import { GatewayExpressAdapter } from './edge/index.js';
 import { DrainService } from './drain/index.js';
 import { ENGINE, type Engine } from './engine/index.js';
 import { GatewayLifecycle } from './lifecycle/index.js';
-import { SwitchboardWsAdapter } from './messaging/index.js';
 import { OriginPolicy } from './origins/index.js';
 import { devModeBanner } from './dev-mode-banner.js';
 
@@ -30,7 +29,6 @@ export async function bootstrap(config: GatewayConfig, schemas: SchemaRegistry):
   const origins = app.get(OriginPolicy);
   // Retry-After is not a CORS-safelisted header: exposed, so a browser client honours a 429.
   app.enableCors({ origin: (origin, allow) => allow(null, origins.allows(origin)), maxAge: 600, exposedHeaders: ['Retry-After'] });
-  app.useWebSocketAdapter(new SwitchboardWsAdapter(app));
   const log = await app.resolve(PinoLogger);
   log.setContext('main');
   const demoServed = serveDemo(app, config, log);

@@ -46,7 +46,7 @@ export class AdmissionService {
     this.handshakeLimiter = engine.rateLimiter('handshake-ip', { capacity: perSecond, refill: perSecond, intervalMs: 1_000 });
   }
 
-  /** `target` is the request's parsed URL (see `requestTarget`). */
+  /** `target` is the request's parsed URL (see the edge's `requestTarget`). */
   async admit(request: IncomingMessage, target: URL): Promise<AdmissionResult> {
     const malformed = malformedUpgrade(request);
     if (malformed) return reject({ status: 400, code: 'BAD_REQUEST', message: malformed });

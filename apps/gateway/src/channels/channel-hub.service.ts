@@ -1,24 +1,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import type { Connection } from '../connections/index.js';
-import { ENGINE, type Engine, type Publication, type StreamPosition } from '../engine/index.js';
-import { FrameError } from '../messaging/index.js';
+import { ENGINE, type Engine, type HistoryResult, type Publication, type StreamPosition } from '../engine/index.js';
 import { MetricsService } from '../metrics/index.js';
-import { messageText, subscribeAckText } from './publication-frames.js';
-
-/** A member either buffers publications while its subscribe is answered, or receives them live. */
-type Member = { buffer: Publication[] } | { buffer: null };
+import { ChannelMember } from './channel-member.js';
+import { messageText } from './publication-frames.js';
 
 interface ChannelEntry {
-  members: Map<Connection, Member>;
+  members: Map<Connection, ChannelMember>;
   /** Resolves once this node listens to the channel; the stop function ends that. */
   listening: Promise<() => Promise<void>>;
 }
 
+/** A subscribe under way: the position its ack reports, and what to call once that ack is out. */
+export interface Joining {
+  history: HistoryResult;
+  /** Sends the publications that arrived after the ack's position, then delivers live. */
+  goLive(): void;
+}
+
 /**
- * This node's channel subscriptions: one broker listener per channel, however many
- * local subscribers it has, and each publication serialized once for all of them.
+ * This node's channel subscriptions: one broker listener per channel, however many local
+ * subscribers it has, and each publication serialized once for all of them. It alone keeps
+ * publications in order behind the answers they must follow (see {@link ChannelMember}),
+ * however late the broker delivers them.
  */
 @Injectable()
 export class ChannelHub {
@@ -27,30 +32,34 @@ export class ChannelHub {
   private subscriptionCount = 0;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(ENGINE) private readonly engine: Engine,
     private readonly metrics: MetricsService,
     @InjectPinoLogger('channels') private readonly log: PinoLogger,
   ) {}
 
+  /** The channels `connection` is subscribed to on this node. */
+  channelsOf(connection: Connection): ReadonlySet<string> {
+    return this.memberships.get(connection) ?? new Set();
+  }
+
   /**
-   * Subscribes `connection` and sends its ack, then anything published meanwhile, so no
-   * publication falls between the history read and live delivery, and none comes twice.
-   * @throws {FrameError} `TOO_MANY_SUBSCRIPTIONS` past the per-connection cap.
+   * Subscribes `connection` and reads the history its ack reports. Publications arriving
+   * from now on wait for {@link Joining.goLive}, so none falls between the history read and
+   * live delivery, and none comes twice.
    */
-  async subscribe(connection: Connection, channel: string, id: string, since?: StreamPosition): Promise<void> {
-    const held = this.memberships.get(connection);
-    const max = this.config.channels.maxSubscriptionsPerConnection;
-    if (held && held.size >= max && !held.has(channel)) {
-      throw new FrameError('TOO_MANY_SUBSCRIPTIONS', `a connection may hold ${max} subscriptions; unsubscribe from one first`);
-    }
+  async subscribe(connection: Connection, channel: string, since?: StreamPosition): Promise<Joining> {
     const entry = this.entry(channel);
-    const member: Member = { buffer: [] };
-    if (!entry.members.has(connection)) this.subscriptionCount++;
-    entry.members.set(connection, member);
-    this.track(connection).add(channel);
-    this.updateGauges();
-    let history;
+    let member = entry.members.get(connection);
+    if (member) {
+      member.resubscribe();
+    } else {
+      member = new ChannelMember(connection);
+      entry.members.set(connection, member);
+      this.subscriptionCount++;
+      this.track(connection).add(channel);
+      this.updateGauges();
+    }
+    let history: HistoryResult;
     try {
       await entry.listening;
       history = await this.engine.broker.history(channel, since);
@@ -59,16 +68,30 @@ export class ChannelHub {
       throw error;
     }
     if (since) this.metrics.recoveries.inc({ outcome: history.recovered ? 'recovered' : 'not_recovered' });
-    connection.sendText(subscribeAckText(id, channel, history, Date.now()), 'ack');
-    // Unsubscribed, or subscribed again, while the history was read: that call owns delivery now.
-    if (entry.members.get(connection) !== member) return;
-    const buffered = member.buffer ?? [];
-    entry.members.set(connection, { buffer: null });
-    for (const publication of buffered) {
-      if (publication.epoch !== history.epoch || publication.offset > history.offset) {
-        connection.sendText(messageText(publication), 'message');
-      }
-    }
+    const joined = member;
+    // Gone, by unsubscribe or disconnect, while the history was read: nothing to deliver.
+    const goLive = () => {
+      if (entry.members.get(connection) === joined) joined.answered(history);
+    };
+    return { history, goLive };
+  }
+
+  /**
+   * Holds publications of `channel` to `connection` while its own publish there is under
+   * way; the returned function, called once the ack is out, sends them. Not subscribed:
+   * nothing to hold, as its publication will not come back to it.
+   */
+  hold(connection: Connection, channel: string): () => void {
+    const entry = this.channels.get(channel);
+    const member = entry?.members.get(connection);
+    if (!entry || !member) return () => undefined;
+    member.hold();
+    let released = false;
+    return () => {
+      if (released || entry.members.get(connection) !== member) return;
+      released = true;
+      member.release();
+    };
   }
 
   /** Ends one subscription; the node stops listening to a channel nobody here follows. */
@@ -98,23 +121,17 @@ export class ChannelHub {
   private entry(channel: string): ChannelEntry {
     let entry = this.channels.get(channel);
     if (!entry) {
-      const members = new Map<Connection, Member>();
+      const members = new Map<Connection, ChannelMember>();
       entry = { members, listening: this.engine.broker.listen(channel, (publication) => this.deliver(members, publication)) };
       this.channels.set(channel, entry);
     }
     return entry;
   }
 
-  private deliver(members: Map<Connection, Member>, publication: Publication): void {
-    let text: string | undefined;
-    for (const [connection, member] of members) {
-      if (member.buffer) {
-        member.buffer.push(publication);
-        continue;
-      }
-      text ??= messageText(publication);
-      connection.sendText(text, 'message');
-    }
+  private deliver(members: Map<Connection, ChannelMember>, publication: Publication): void {
+    if (members.size === 0) return;
+    const text = messageText(publication);
+    for (const member of members.values()) member.deliver(publication, text);
   }
 
   private track(connection: Connection): Set<string> {

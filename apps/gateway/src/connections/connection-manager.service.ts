@@ -3,6 +3,7 @@ import { CloseCode } from '@switchboard/protocol';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { WebSocket } from 'ws';
 import type { Identity } from '../auth/index.js';
+import { CLOCK, type Clock, type ClockTimer } from '../clock/index.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ENGINE, type Engine } from '../engine/index.js';
 import { closeCodeLabel, MetricsService } from '../metrics/index.js';
@@ -15,17 +16,17 @@ import { Connection } from './connection.js';
 @Injectable()
 export class ConnectionManager implements OnModuleDestroy {
   private readonly byId = new Map<string, Connection>();
-  private readonly bySocket = new WeakMap<WebSocket, Connection>();
   private readonly emptyWaiters = new Set<() => void>();
-  private readonly heartbeat: NodeJS.Timeout;
+  private readonly heartbeat: ClockTimer;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(ENGINE) private readonly engine: Engine,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: MetricsService,
     @InjectPinoLogger('connections') private readonly log: PinoLogger,
   ) {
-    this.heartbeat = setInterval(() => this.beat(), config.limits.heartbeatMs);
+    this.heartbeat = clock.setInterval(() => this.beat(), config.limits.heartbeatMs);
   }
 
   get size(): number {
@@ -35,6 +36,7 @@ export class ConnectionManager implements OnModuleDestroy {
   /** Registers an upgraded socket; its slot in the engine was taken at admission. */
   open(socket: WebSocket, connectionId: string, identity: Identity): Connection {
     const connection = new Connection(connectionId, socket, identity, {
+      clock: this.clock,
       maxBufferedBytes: this.config.maxBufferedBytes,
       onFrameSent: (type) => this.metrics.framesOut.inc({ type }),
       onCredentialExpired: (expired) => {
@@ -52,20 +54,14 @@ export class ConnectionManager implements OnModuleDestroy {
       connection.alive = true;
     });
     this.byId.set(connectionId, connection);
-    this.bySocket.set(socket, connection);
     this.metrics.activeConnections.set(this.byId.size);
     this.log.info({ connectionId, userId: identity.userId }, 'connection opened');
     return connection;
   }
 
-  find(socket: WebSocket): Connection | undefined {
-    return this.bySocket.get(socket);
-  }
-
-  /** Forgets a closed socket and frees its slot. */
-  async closed(socket: WebSocket, code: number): Promise<void> {
-    const connection = this.bySocket.get(socket);
-    if (!connection || connection.state === 'closed') return;
+  /** Forgets a connection whose socket closed with `code`, and frees its slot. */
+  async closed(connection: Connection, code: number): Promise<void> {
+    if (connection.state === 'closed') return;
     connection.markClosed();
     this.byId.delete(connection.id);
     this.metrics.activeConnections.set(this.byId.size);
@@ -114,18 +110,18 @@ export class ConnectionManager implements OnModuleDestroy {
     if (this.byId.size === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const done = (empty: boolean) => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         this.emptyWaiters.delete(wake);
         resolve(empty);
       };
       const wake = () => done(true);
-      const timer = setTimeout(() => done(false), timeoutMs);
+      const timer = this.clock.setTimeout(() => done(false), timeoutMs);
       this.emptyWaiters.add(wake);
     });
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.heartbeat);
+    this.clock.clearInterval(this.heartbeat);
   }
 
   /**

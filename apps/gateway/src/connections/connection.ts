@@ -1,6 +1,7 @@
 import { CloseCode, PolicyCloseReason, type ServerFrame } from '@switchboard/protocol';
 import type { WebSocket } from 'ws';
 import type { Identity } from '../auth/index.js';
+import type { Clock, ClockTimer } from '../clock/index.js';
 import { nextConnectionState, type ConnectionEvent, type ConnectionState } from './connection-state.js';
 
 /** Longest delay `setTimeout` takes; later expiries are reached in steps. */
@@ -11,6 +12,7 @@ export type OutgoingFrame = ServerFrame extends infer F ? (F extends ServerFrame
 
 /** What a connection needs from the node that holds it. */
 export interface ConnectionHooks {
+  clock: Clock;
   maxBufferedBytes: number;
   onFrameSent(type: string): void;
   onCredentialExpired(connection: Connection): void;
@@ -22,9 +24,7 @@ export class Connection {
   /** Cleared when a heartbeat ping goes out, set again by the pong. */
   alive = true;
   private current: ConnectionState = 'open';
-  private expiryTimer?: NodeJS.Timeout;
-  /** Channel messages waiting for the ack of this connection's publish; see `holdingMessages`. */
-  private held?: string[];
+  private expiryTimer?: ClockTimer;
 
   constructor(
     readonly id: string,
@@ -57,32 +57,12 @@ export class Connection {
    * @returns false when the connection is no longer open.
    */
   send(frame: OutgoingFrame): boolean {
-    return this.sendText(JSON.stringify({ ...frame, ts: Date.now() }), frame.type);
-  }
-
-  /**
-   * Runs this connection's own publish with channel `message` frames held back until
-   * `work` has sent the ack, so the publisher learns its offset before the publication
-   * arrives: an optimistic UI can then swap its pending item for it without showing both.
-   */
-  async holdingMessages<T>(work: () => Promise<T>): Promise<T> {
-    this.held ??= [];
-    try {
-      return await work();
-    } finally {
-      const held = this.held;
-      this.held = undefined;
-      for (const text of held) this.sendText(text, 'message');
-    }
+    return this.sendText(JSON.stringify({ ...frame, ts: this.hooks.clock.now() }), frame.type);
   }
 
   /** Sends a frame serialized once for many connections (channel fan-out). */
   sendText(text: string, type: string): boolean {
     if (this.current !== 'open') return false;
-    if (this.held && type === 'message') {
-      this.held.push(text);
-      return true;
-    }
     this.socket.send(text);
     this.hooks.onFrameSent(type);
     if (this.socket.bufferedAmount > this.hooks.maxBufferedBytes) {
@@ -110,7 +90,7 @@ export class Connection {
   markClosed(): void {
     if (this.current === 'closed') return;
     this.dispatch('closed');
-    clearTimeout(this.expiryTimer);
+    this.hooks.clock.clearTimeout(this.expiryTimer);
   }
 
   private dispatch(event: ConnectionEvent): void {
@@ -118,9 +98,10 @@ export class Connection {
   }
 
   private scheduleExpiry(): void {
-    clearTimeout(this.expiryTimer);
-    const wait = this.identity.expiresAt - Date.now();
-    this.expiryTimer = setTimeout(
+    const { clock } = this.hooks;
+    clock.clearTimeout(this.expiryTimer);
+    const wait = this.identity.expiresAt - clock.now();
+    this.expiryTimer = clock.setTimeout(
       () => (wait > MAX_TIMER_MS ? this.scheduleExpiry() : this.hooks.onCredentialExpired(this)),
       Math.max(0, Math.min(wait, MAX_TIMER_MS)),
     );

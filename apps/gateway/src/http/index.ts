@@ -2,5 +2,3 @@ export { GatewayHttpException } from './gateway-http.exception.js';
 export { HttpErrorFilter } from './http-error.filter.js';
 export { publicUrls, type PublicUrls } from './public-url.js';
 export { clientAddress, type ProxyTrust } from './client-address.js';
-export { requestTarget } from './request-target.js';
-export { withParsableTarget } from './parsable-target.js';

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { NestApplicationOptions } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { GatewayConfig } from '../config/index.js';
-import { withParsableTarget } from '../http/index.js';
+import { withParsableTarget } from './parsable-target.js';
 import { limitPendingRequests } from './pending-requests.js';
 
 /** Longest wait between two of Node's sweeps for requests past their timeouts. */

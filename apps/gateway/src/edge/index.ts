@@ -1,0 +1,4 @@
+export { EdgeModule } from './edge.module.js';
+export { HttpEdge, type UpgradeRoute } from './http-edge.service.js';
+export { RouteTable, type RouteMatch } from './route-table.js';
+export { GatewayExpressAdapter } from './gateway-express.adapter.js';

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/index.js';
+import { ClockModule } from '../clock/index.js';
+import { ApplicationHandler } from './application.handler.js';
+import { AuthHandler } from './auth.handler.js';
+import { FrameHandlers } from './frame-handlers.js';
+import { PingHandler } from './ping.handler.js';
+import { PublishHandler } from './publish.handler.js';
+import { SubscribeHandler } from './subscribe.handler.js';
+import { UnsubscribeHandler } from './unsubscribe.handler.js';
+
+/** One handler per client frame type, and the table that picks it (protocol §5). */
+@Module({
+  imports: [ChannelsModule, ClockModule],
+  providers: [PingHandler, AuthHandler, SubscribeHandler, UnsubscribeHandler, PublishHandler, ApplicationHandler, FrameHandlers],
+  exports: [FrameHandlers],
+})
+export class FramesModule {}

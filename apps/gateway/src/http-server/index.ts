@@ -1,1 +1,0 @@
-export { GatewayExpressAdapter } from './gateway-express.adapter.js';

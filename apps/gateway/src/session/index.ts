@@ -1,0 +1,2 @@
+export { SessionModule } from './session.module.js';
+export { SessionOpener } from './session-opener.service.js';
