@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { startExampleBackend } from '../../examples/backend-node/server.mjs';
 import { freePort } from '../support/free-port.js';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { connect, type TestSocket } from '../support/test-socket.js';
 import { SECRET_ENV, ticketUrl } from '../support/tokens.js';
 
@@ -12,19 +12,25 @@ const API_KEY = 'api-key-0123456789abcdef0123456789abcdef';
 
 
 describe('application messages through the example backend', () => {
-  let gw: RunningGateway;
+  let port: number;
   let backend: { close(): Promise<void> };
   let client: TestSocket;
 
   beforeAll(async () => {
-    const port = await freePort();
-    gw = await startGateway({
-      ...SECRET_ENV,
-      MESSAGE_SCHEMAS_DIR: SCHEMAS,
-      BACKEND_URL: `http://127.0.0.1:${port}/messages`,
-      BACKEND_SECRET,
-      API_KEY,
-    });
+    port = await freePort();
+  });
+  // Above useGateway, so that the backend closes while the gateway still serves.
+  afterAll(async () => {
+    await backend?.close();
+  });
+  const gw = useGateway(() => ({
+    ...SECRET_ENV,
+    MESSAGE_SCHEMAS_DIR: SCHEMAS,
+    BACKEND_URL: `http://127.0.0.1:${port}/messages`,
+    BACKEND_SECRET,
+    API_KEY,
+  }));
+  beforeAll(async () => {
     backend = await startExampleBackend({ port, secret: BACKEND_SECRET, gatewayUrl: gw.http(''), apiKey: API_KEY, log: { error: () => undefined } });
   });
   beforeEach(async () => {
@@ -32,10 +38,6 @@ describe('application messages through the example backend', () => {
   });
   afterEach(async () => {
     await client.close();
-  });
-  afterAll(async () => {
-    await backend.close();
-    await gw.stop();
   });
 
   it('acks with the backend reply, and the backend reaches the user through the server API', async () => {
@@ -79,33 +81,28 @@ describe('application messages through the example backend', () => {
 
 describe('application messages without a backend', () => {
   it('answers BACKEND_UNAVAILABLE with how to configure one', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, MESSAGE_SCHEMAS_DIR: SCHEMAS });
-    try {
+    await withGateway({ ...SECRET_ENV, MESSAGE_SCHEMAS_DIR: SCHEMAS }, async (gw) => {
       const { client } = await connect(await ticketUrl(gw, 'lonely'));
       const answer = await client.request({ type: 'chat.send', id: 'x', payload: { text: 'hello' } });
       expect(answer).toMatchObject({ type: 'error', id: 'x', payload: { code: 'BACKEND_UNAVAILABLE', recoverable: true } });
       expect(answer.payload.message).toContain('BACKEND_URL');
       await client.close();
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('answers BACKEND_UNAVAILABLE when the backend refuses connections', async () => {
-    const gw = await startGateway({
+    const env = {
       ...SECRET_ENV,
       MESSAGE_SCHEMAS_DIR: SCHEMAS,
       BACKEND_URL: `http://127.0.0.1:${await freePort()}/messages`,
       BACKEND_SECRET,
-    });
-    try {
+    };
+    await withGateway(env, async (gw) => {
       const { client } = await connect(await ticketUrl(gw, 'refused'));
       const answer = await client.request({ type: 'chat.send', id: 'x', payload: { text: 'hello' } });
       expect(answer).toMatchObject({ type: 'error', id: 'x', payload: { code: 'BACKEND_UNAVAILABLE' } });
       await client.close();
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('refuses to start on a bad schema file, naming it', async () => {

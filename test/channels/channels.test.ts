@@ -1,4 +1,5 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { connect, type TestSocket } from '../support/test-socket.js';
 import { SECRET_ENV, ticketUrl } from '../support/tokens.js';
 
@@ -6,13 +7,7 @@ const member = async (gw: RunningGateway, user: string, claims: Record<string, u
   (await connect(await ticketUrl(gw, user, claims))).client;
 
 describe('channels (protocol §5–6)', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, CHANNELS_PUBLIC_SUBSCRIBE: 'news:*', CHANNELS_PUBLIC_PUBLISH: 'lobby' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, CHANNELS_PUBLIC_SUBSCRIBE: 'news:*', CHANNELS_PUBLIC_PUBLISH: 'lobby' });
 
   it('subscribes, publishes and delivers the payload unchanged with offset, epoch and ts', async () => {
     const alice = await member(gw, 'alice', { channels: ['room:*'], publish: ['room:*'] });

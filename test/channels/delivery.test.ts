@@ -1,4 +1,5 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { metric } from '../support/metrics.js';
 import { connect, type TestSocket } from '../support/test-socket.js';
 import { SECRET_ENV, signToken } from '../support/tokens.js';
@@ -10,19 +11,13 @@ const open = async (gw: RunningGateway, user: string): Promise<TestSocket> =>
 
 
 describe('delivery', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({
-      ...SECRET_ENV,
-      HANDSHAKE_RATE_PER_IP: '100000',
-      // Subscribers connect 100 at a time, all from 127.0.0.1.
-      MAX_PENDING_REQUESTS_PER_IP: '100000',
-      RATE_LIMIT_MESSAGES: '100000',
-      RATE_LIMIT_BURST: '100000',
-    });
-  });
-  afterAll(async () => {
-    await gw.stop();
+  const gw = useGateway({
+    ...SECRET_ENV,
+    HANDSHAKE_RATE_PER_IP: '100000',
+    // Subscribers connect 100 at a time, all from 127.0.0.1.
+    MAX_PENDING_REQUESTS_PER_IP: '100000',
+    RATE_LIMIT_MESSAGES: '100000',
+    RATE_LIMIT_BURST: '100000',
   });
 
   it('keeps one order per channel under concurrent publishers', async () => {

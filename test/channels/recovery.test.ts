@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { connect, type TestSocket } from '../support/test-socket.js';
 import { SECRET_ENV, ticketUrl } from '../support/tokens.js';
 
@@ -10,13 +10,7 @@ async function publishMany(socket: TestSocket, channel: string, from: number, to
 }
 
 describe('recovery (protocol §6)', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, HISTORY_SIZE: '5' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, HISTORY_SIZE: '5' });
 
   it('fills the gap of a client that was away: in order, nothing twice, then live', async () => {
     const publisher = (await connect(await ticketUrl(gw, 'pub', claims))).client;
@@ -85,14 +79,15 @@ describe('recovery (protocol §6)', () => {
 
 describe('recovery across a restart and after the TTL', () => {
   it('gives recovered:false and a new epoch after the in-memory engine restarts', async () => {
-    const before = await startGateway({ ...SECRET_ENV });
-    const socket = (await connect(await ticketUrl(before, 'r', claims))).client;
-    const ack = await socket.request({ type: 'subscribe', id: 's', channel: 'room:restart' });
-    await publishMany(socket, 'room:restart', 1, 2);
-    await before.stop();
+    const ack = await withGateway({ ...SECRET_ENV }, async (before) => {
+      const socket = (await connect(await ticketUrl(before, 'r', claims))).client;
+      const subscribed = await socket.request({ type: 'subscribe', id: 's', channel: 'room:restart' });
+      await publishMany(socket, 'room:restart', 1, 2);
+      await before.stop();
+      return subscribed;
+    });
 
-    const after = await startGateway({ ...SECRET_ENV });
-    try {
+    await withGateway({ ...SECRET_ENV }, async (after) => {
       const again = (await connect(await ticketUrl(after, 'r', claims))).client;
       const answer = await again.request({
         type: 'subscribe',
@@ -103,14 +98,11 @@ describe('recovery across a restart and after the TTL', () => {
       expect(answer.payload.recovered).toBe(false);
       expect(answer.payload.epoch).not.toBe(ack.payload.epoch);
       await again.close();
-    } finally {
-      await after.stop();
-    }
+    });
   });
 
   it('gives recovered:false once HISTORY_TTL_MS has passed', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, HISTORY_TTL_MS: '1000' });
-    try {
+    await withGateway({ ...SECRET_ENV, HISTORY_TTL_MS: '1000' }, async (gw) => {
       const socket = (await connect(await ticketUrl(gw, 'ttl', claims))).client;
       const ack = await socket.request({ type: 'subscribe', id: 's', channel: 'room:ttl' });
       await publishMany(socket, 'room:ttl', 1, 2);
@@ -121,8 +113,6 @@ describe('recovery across a restart and after the TTL', () => {
       const late = await socket.request({ type: 'subscribe', id: 'late', channel: 'room:ttl', payload: { since: { epoch: ack.payload.epoch, offset: 0 } } });
       expect(late.payload).toMatchObject({ recovered: false, publications: [], offset: 2 });
       await socket.close();
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 });

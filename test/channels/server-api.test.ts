@@ -1,4 +1,5 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { connect } from '../support/test-socket.js';
 import { SECRET_ENV, ticketUrl } from '../support/tokens.js';
 
@@ -12,13 +13,7 @@ const api = (gw: RunningGateway, path: string, body?: unknown, key: string | nul
   });
 
 describe('server API', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, API_KEY, HISTORY_SIZE: '10' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, API_KEY, HISTORY_SIZE: '10' });
 
   describe('authentication', () => {
     it.each([
@@ -32,14 +27,11 @@ describe('server API', () => {
     });
 
     it('answers 503 when API_KEY is not configured', async () => {
-      const disabled = await startGateway({ ...SECRET_ENV });
-      try {
+      await withGateway({ ...SECRET_ENV }, async (disabled) => {
         const response = await api(disabled, '/api/publish', { channel: 'room:1', payload: 1 });
         expect(response.status).toBe(503);
         expect((await response.json()).error.message).toMatch(/API_KEY/);
-      } finally {
-        await disabled.stop();
-      }
+      });
     });
   });
 

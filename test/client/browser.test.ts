@@ -4,7 +4,7 @@ import { startExampleBackend } from '../../examples/backend-node/server.mjs';
 import { launchBrowser, openClientPage, serveClientBundle, type ClientBundleServer } from '../support/browser.js';
 import { stopBundler } from '../support/client-bundle.js';
 import { freePort } from '../support/free-port.js';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 const SCHEMAS = fileURLToPath(new URL('../../examples/messages/schemas', import.meta.url));
@@ -33,31 +33,35 @@ function startPageClient(gatewayUrl: string): Promise<string> {
 describe('the built client in real Chromium', () => {
   let browser: Browser;
   let bundle: ClientBundleServer;
-  let gw: RunningGateway;
+  let backendPort: number;
   let proxy: TcpProxy;
   let backend: { close(): Promise<void> };
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    const backendPort = await freePort();
+    backendPort = await freePort();
     bundle = await serveClientBundle();
-    gw = await startGateway({
-      ALLOWED_ORIGINS: bundle.origin,
-      MESSAGE_SCHEMAS_DIR: SCHEMAS,
-      BACKEND_URL: `http://127.0.0.1:${backendPort}/messages`,
-      BACKEND_SECRET,
-      API_KEY,
-    });
+  });
+  // Above useGateway, so that these close while the gateway still serves.
+  afterAll(async () => {
+    await browser?.close();
+    await proxy?.close();
+    await backend?.close();
+  });
+  const gw = useGateway(() => ({
+    ALLOWED_ORIGINS: bundle.origin,
+    MESSAGE_SCHEMAS_DIR: SCHEMAS,
+    BACKEND_URL: `http://127.0.0.1:${backendPort}/messages`,
+    BACKEND_SECRET,
+    API_KEY,
+  }));
+  beforeAll(async () => {
     backend = await startExampleBackend({ port: backendPort, secret: BACKEND_SECRET, gatewayUrl: gw.http(''), apiKey: API_KEY, log: { error: () => undefined } });
     proxy = await TcpProxy.start(gw.port);
     browser = await launchBrowser();
   });
   afterAll(async () => {
-    await browser?.close();
-    await proxy?.close();
-    await backend?.close();
-    await gw?.stop();
     await bundle?.close();
     await stopBundler();
   });

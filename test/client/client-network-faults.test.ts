@@ -3,7 +3,7 @@ import { startExampleBackend } from '../../examples/backend-node/server.mjs';
 import { FakeGateway } from '../support/fake-gateway.js';
 import { ECHO } from '../support/fuzz-session.js';
 import { freePort } from '../support/free-port.js';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { SdkChild, type ChildClientOptions } from '../support/sdk-child.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { SECRET_ENV, signToken } from '../support/tokens.js';
@@ -18,15 +18,23 @@ const BACKOFF = { initialMs: 20, factor: 2, maxMs: 200 };
 const OPTIONS: ChildClientOptions = { backoff: BACKOFF, connectTimeoutMs: 500, pongTimeoutMs: 400 };
 
 describe('the SDK in a Node process across network faults', () => {
-  let gw: RunningGateway;
+  let backendPort: number;
   let backend: { close(): Promise<void> };
   let proxy: TcpProxy;
   let stalling: FakeGateway;
   let child: SdkChild | undefined;
 
   beforeAll(async () => {
-    const backendPort = await freePort();
-    gw = await startGateway({ ...SECRET_ENV, HEARTBEAT_MS: '400', MESSAGE_SCHEMAS_DIR: SCHEMAS, BACKEND_URL: `http://127.0.0.1:${backendPort}/messages`, BACKEND_SECRET, API_KEY });
+    backendPort = await freePort();
+  });
+  // Above useGateway, so that these close while the gateway still serves.
+  afterAll(async () => {
+    await stalling?.close();
+    await proxy?.close();
+    await backend?.close();
+  });
+  const gw = useGateway(() => ({ ...SECRET_ENV, HEARTBEAT_MS: '400', MESSAGE_SCHEMAS_DIR: SCHEMAS, BACKEND_URL: `http://127.0.0.1:${backendPort}/messages`, BACKEND_SECRET, API_KEY }));
+  beforeAll(async () => {
     backend = await startExampleBackend({ port: backendPort, secret: BACKEND_SECRET, gatewayUrl: gw.http(''), apiKey: API_KEY, log: { error: () => undefined } });
     proxy = await TcpProxy.start(gw.port);
     stalling = await FakeGateway.start();
@@ -35,12 +43,6 @@ describe('the SDK in a Node process across network faults', () => {
   afterEach(async () => {
     await child?.stop();
     child = undefined;
-  });
-  afterAll(async () => {
-    await stalling?.close();
-    await proxy?.close();
-    await backend?.close();
-    await gw?.stop();
   });
 
   it('rides out repeated cuts, a stall, an unreachable gateway and a handshake that never completes, then requests, publishes and gets its publication exactly once', async () => {

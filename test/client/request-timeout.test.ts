@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { closeClients, reach, sdkClient } from '../support/sdk.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { SECRET_ENV } from '../support/tokens.js';
@@ -43,30 +43,31 @@ async function within<T>(ms: number, promise: Promise<T>): Promise<T | unknown> 
 }
 
 describe('a request whose answer never comes, against a real gateway', () => {
-  let gw: RunningGateway;
   let proxy: TcpProxy;
   let backend: Awaited<ReturnType<typeof startSilentBackend>>;
   const cuts = new Set<ReturnType<typeof setTimeout>>();
   beforeAll(async () => {
     backend = await startSilentBackend();
-    gw = await startGateway({
-      ...SECRET_ENV,
-      MESSAGE_SCHEMAS_DIR: SCHEMAS,
-      BACKEND_URL: backend.url,
-      BACKEND_SECRET,
-      BACKEND_TIMEOUT_MS: '600000',
-      TICKET_RATE_PER_USER: '1000',
-    });
+  });
+  // Above useGateway, so that these close while the gateway still serves.
+  afterAll(async () => {
+    await backend.close();
+    await proxy.close();
+  });
+  const gw = useGateway(() => ({
+    ...SECRET_ENV,
+    MESSAGE_SCHEMAS_DIR: SCHEMAS,
+    BACKEND_URL: backend.url,
+    BACKEND_SECRET,
+    BACKEND_TIMEOUT_MS: '600000',
+    TICKET_RATE_PER_USER: '1000',
+  }));
+  beforeAll(async () => {
     proxy = await TcpProxy.start(gw.port);
   });
   afterEach(() => {
     for (const cut of cuts) clearTimeout(cut);
     closeClients();
-  });
-  afterAll(async () => {
-    await backend.close();
-    await proxy.close();
-    await gw.stop();
   });
 
   it('times out after timeoutMs on connections in total, while every connection is cut before that', async () => {

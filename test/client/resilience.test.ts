@@ -1,5 +1,6 @@
 import type { ChannelMessage } from '@switchboard/client';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { metric } from '../support/metrics.js';
 import { closeClients, reach, sdkClient } from '../support/sdk.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -30,17 +31,16 @@ async function collected<T>(list: T[], count: number, onPush: (listener: () => v
 }
 
 describe('client resilience against a real gateway', () => {
-  let gw: RunningGateway;
   let proxy: TcpProxy;
+  // Above useGateway, so that the proxy closes while the gateway still serves.
+  afterAll(async () => {
+    await proxy.close();
+  });
+  const gw = useGateway({ ...SECRET_ENV, API_KEY, HEARTBEAT_MS: '400' });
   beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, API_KEY, HEARTBEAT_MS: '400' });
     proxy = await TcpProxy.start(gw.port);
   });
   afterEach(closeClients);
-  afterAll(async () => {
-    await proxy.close();
-    await gw.stop();
-  });
 
   it('rides out a network drop: queues while down, flushes in order, recovers, delivers each publication once', async () => {
     const client = sdkClient(proxy.url, 'dropper', claims);
@@ -166,25 +166,25 @@ describe('client handshakes refused by the gateway', () => {
   afterEach(closeClients);
 
   it('keeps retrying a refused handshake (429 TOO_MANY_CONNECTIONS) and connects once there is room; reopens after close()', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, MAX_CONNECTIONS_PER_USER: '1' });
-    try {
-      const first = sdkClient(gw.http(''), 'crowded', claims);
-      await reach(first, 'open');
-      const second = sdkClient(gw.http(''), 'crowded', claims);
-      await reach(second, 'reconnecting');
-      expect(second.state).toBe('reconnecting');
-      first.close();
-      await reach(second, 'open');
+    await withGateway({ ...SECRET_ENV, MAX_CONNECTIONS_PER_USER: '1' }, async (gw) => {
+      try {
+        const first = sdkClient(gw.http(''), 'crowded', claims);
+        await reach(first, 'open');
+        const second = sdkClient(gw.http(''), 'crowded', claims);
+        await reach(second, 'reconnecting');
+        expect(second.state).toBe('reconnecting');
+        first.close();
+        await reach(second, 'open');
 
-      second.close();
-      expect(second.state).toBe('closed');
-      second.connect();
-      await reach(second, 'open');
-      await expect(second.publish('room:again', 1)).resolves.toMatchObject({ offset: 1 });
-    } finally {
-      closeClients();
-      await gw.stop();
-    }
+        second.close();
+        expect(second.state).toBe('closed');
+        second.connect();
+        await reach(second, 'open');
+        await expect(second.publish('room:again', 1)).resolves.toMatchObject({ offset: 1 });
+      } finally {
+        closeClients();
+      }
+    });
   });
 });
 
@@ -192,16 +192,13 @@ describe('client pacing', () => {
   afterEach(closeClients);
 
   it('never trips the gateway rate limit when it follows its own bucket', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, RATE_LIMIT_MESSAGES: '20', RATE_LIMIT_INTERVAL_MS: '1000', RATE_LIMIT_BURST: '5' });
-    try {
+    await withGateway({ ...SECRET_ENV, RATE_LIMIT_MESSAGES: '20', RATE_LIMIT_INTERVAL_MS: '1000', RATE_LIMIT_BURST: '5' }, async (gw) => {
       const client = sdkClient(gw.http(''), 'paced', claims);
       await reach(client, 'open');
       const results = await Promise.all(Array.from({ length: 30 }, (_, i) => client.publish('room:paced', i)));
       expect(results.map((r) => r.offset)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
       expect(await metric(gw, 'switchboard_rate_limited_frames_total')).toBe(0);
       client.close();
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 });

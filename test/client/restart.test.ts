@@ -1,5 +1,6 @@
 import type { ChannelMessage } from '@switchboard/client';
 import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { disposeGateway, withGateway } from '../support/gateway-resource.js';
 import { closeClients, FrameLog, reach, sdkClient } from '../support/sdk.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { SECRET_ENV } from '../support/tokens.js';
@@ -54,24 +55,24 @@ describe('client across a gateway restart', () => {
     } finally {
       closeClients();
       await proxy.close();
-      await first.stop();
-      await second?.stop();
+      await disposeGateway(first);
+      if (second) await disposeGateway(second);
     }
   });
 
   it('stops for good when a newer connection of its user evicts it (4008)', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, MAX_CONNECTIONS_PER_USER: '1', CONNECTION_POLICY: 'evict-oldest' });
-    try {
-      const older = sdkClient(gw.http(''), 'single', claims);
-      await reach(older, 'open');
-      const failed = new Promise((resolve) => older.on('state', (change) => change.state === 'failed' && resolve(change.reason)));
-      const newer = sdkClient(gw.http(''), 'single', claims);
-      await reach(newer, 'open');
-      expect(await failed).toBe('evicted');
-      expect(newer.state).toBe('open');
-    } finally {
-      closeClients();
-      await gw.stop();
-    }
+    await withGateway({ ...SECRET_ENV, MAX_CONNECTIONS_PER_USER: '1', CONNECTION_POLICY: 'evict-oldest' }, async (gw) => {
+      try {
+        const older = sdkClient(gw.http(''), 'single', claims);
+        await reach(older, 'open');
+        const failed = new Promise((resolve) => older.on('state', (change) => change.state === 'failed' && resolve(change.reason)));
+        const newer = sdkClient(gw.http(''), 'single', claims);
+        await reach(newer, 'open');
+        expect(await failed).toBe('evicted');
+        expect(newer.state).toBe('open');
+      } finally {
+        closeClients();
+      }
+    });
   });
 });

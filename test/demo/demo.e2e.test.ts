@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../support/browser.js';
 import { freePort } from '../support/free-port.js';
 import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { disposeGateway } from '../support/gateway-resource.js';
 
 /** Screenshots of every run land here (git-ignored), for a human to look at. */
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -63,7 +64,7 @@ describe('the demo in real Chromium', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await gateway?.stop();
+    if (gateway) await disposeGateway(gateway);
   });
 
   it('two users chat; across a gateway crash and restart every message appears once, in the same order, for both', async () => {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { fetchDevToken } from '../../apps/demo/src/dev-token.js';
 import { freePort } from '../support/free-port.js';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { closeClients, reach, sdkClient } from '../support/sdk.js';
 
 const DEMO_ROOT = fileURLToPath(new URL('../../apps/demo/', import.meta.url));
@@ -30,23 +30,22 @@ async function startDevServer(port: number, gateway: string): Promise<ChildProce
 }
 
 describe('the demo on the Vite dev server (npm run dev -w @switchboard/demo)', () => {
-  let gw: RunningGateway;
   let vite: ChildProcess;
   let base: string;
 
-  beforeAll(async () => {
-    gw = await startGateway();
-    const port = await freePort();
-    vite = await startDevServer(port, gw.http(''));
-    base = `http://127.0.0.1:${port}`;
-  });
+  // Above useGateway, so that clients and Vite go before the gateway does.
   afterAll(async () => {
     closeClients();
     if (vite && vite.exitCode === null) {
       vite.kill();
       await once(vite, 'exit');
     }
-    await gw?.stop();
+  });
+  const gw = useGateway({});
+  beforeAll(async () => {
+    const port = await freePort();
+    vite = await startDevServer(port, gw.http(''));
+    base = `http://127.0.0.1:${port}`;
   });
 
   it('serves the app from its sources', async () => {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { runGatewayProcess, startGateway } from '../support/gateway-process.js';
+import { runGatewayProcess } from '../support/gateway-process.js';
+import { withGateway } from '../support/gateway-resource.js';
 import { TEST_SECRET } from '../support/tokens.js';
 
 const JWKS = 'http://127.0.0.1:9/jwks.json';
@@ -80,16 +81,16 @@ describe('configuration validation', () => {
   });
 
   it('treats an empty variable as unset', async () => {
-    const gw = await startGateway({ JWT_SECRET: TEST_SECRET, PUBLIC_URL: '', MAX_CONNECTIONS: '' });
-    expect(gw.port).toBeGreaterThan(0);
-    expect(await gw.stop()).toBe(0);
+    await withGateway({ JWT_SECRET: TEST_SECRET, PUBLIC_URL: '', MAX_CONNECTIONS: '' }, async (gw) => {
+      expect(gw.port).toBeGreaterThan(0);
+      expect(await gw.stop()).toBe(0);
+    });
   });
 });
 
 describe('development mode', () => {
   it('starts without JWT configuration, says so loudly, and issues tokens at /dev/token', async () => {
-    const gw = await startGateway({});
-    try {
+    await withGateway({}, async (gw) => {
       expect(gw.output()).toContain('DEVELOPMENT MODE');
       expect(gw.output()).toContain('/dev/token');
       const response = await fetch(gw.http('/dev/token'), {
@@ -114,20 +115,15 @@ describe('development mode', () => {
         expect(refused.status).toBe(400);
         expect((await refused.json()).error.code).toBe('BAD_REQUEST');
       }
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('has no /dev/token route once JWT configuration is given', async () => {
-    const gw = await startGateway({ JWT_SECRET: TEST_SECRET });
-    try {
+    await withGateway({ JWT_SECRET: TEST_SECRET }, async (gw) => {
       const response = await fetch(gw.http('/dev/token'), { method: 'POST' });
       expect(response.status).toBe(404);
       expect((await response.json()).error.code).toBe('NOT_FOUND');
       expect(gw.output()).not.toContain('DEVELOPMENT MODE');
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 });

@@ -1,17 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { decodeJwt } from 'jose';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { connect, refusedHandshake } from '../support/test-socket.js';
 import { SECRET_ENV, issueTicket, signToken } from '../support/tokens.js';
 
 describe('credential lifetime', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, TICKET_TTL_MS: '1000' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, TICKET_TTL_MS: '1000' });
 
   it('closes 4001 when the credential expires without refresh', async () => {
     const { url } = await issueTicket(gw, await signToken('short', {}, 2));
@@ -67,13 +61,7 @@ describe('credential lifetime', () => {
 });
 
 describe('POST /ws/ticket', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, ALLOWED_ORIGINS: 'https://app.example.com' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, ALLOWED_ORIGINS: 'https://app.example.com' });
 
   it('answers 201 with a ticket of at least 128 bits and a full WebSocket URL', async () => {
     const response = await fetch(gw.http('/ws/ticket'), {

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { SECRET_ENV } from '../support/tokens.js';
 
 // Laid out as `vite build` writes it: index.html, and content-hashed files under assets/.
@@ -41,13 +42,7 @@ describe('the demo app at /demo/', () => {
   afterAll(() => rmSync(demoDir, { recursive: true, force: true }));
 
   describe('in development mode with a built demo', () => {
-    let gw: RunningGateway;
-    beforeAll(async () => {
-      gw = await startGateway({ DEMO_DIR: demoDir });
-    });
-    afterAll(async () => {
-      await gw.stop();
-    });
+    const gw = useGateway(() => ({ DEMO_DIR: demoDir }));
 
     it('serves index.html at /demo/, never cached', async () => {
       const response = await fetch(gw.http('/demo/'));
@@ -83,13 +78,11 @@ describe('the demo app at /demo/', () => {
   });
 
   it('is not served once JWT configuration is given', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, DEMO_DIR: demoDir });
-    try {
+    const gw = await withGateway({ ...SECRET_ENV, DEMO_DIR: demoDir }, async (gw) => {
       await expectNotFound(gw, '/demo/');
       await expectNotFound(gw, '/demo');
-    } finally {
-      await gw.stop();
-    }
+      return gw;
+    });
     // Stopped, so the output is complete.
     expect(gw.output()).not.toContain(`localhost:${gw.port}/demo/`);
     expect(gw.output()).not.toContain('demo served');
@@ -97,25 +90,20 @@ describe('the demo app at /demo/', () => {
 
   it('is not served, and says how to build it, when the folder is missing', async () => {
     const missing = join(demoDir, 'not-built');
-    const gw = await startGateway({ DEMO_DIR: missing });
-    try {
+    const gw = await withGateway({ DEMO_DIR: missing }, async (gw) => {
       await expectNotFound(gw, '/demo/');
       const warning = await gw.waitForLog((l) => l.level === 40 && l.dir === missing);
       expect(warning.msg).toMatch(/demo not built.*npm run build/);
-    } finally {
-      await gw.stop();
-    }
+      return gw;
+    });
     expect(gw.output()).toContain('DEVELOPMENT MODE (not for production)');
     expect(gw.output()).not.toContain(`localhost:${gw.port}/demo/`);
   });
 
   it("defaults DEMO_DIR to the repository's apps/demo/dist", async () => {
-    const gw = await startGateway({ DEMO_DIR: '' });
-    try {
+    await withGateway({ DEMO_DIR: '' }, async (gw) => {
       const line = await gw.waitForLog((l) => l.msg === 'demo served' || (typeof l.msg === 'string' && l.msg.startsWith('demo not built')));
       expect(line.dir).toBe(fileURLToPath(new URL('../../apps/demo/dist', import.meta.url)));
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 });

@@ -1,18 +1,12 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { connect, refusedHandshake } from '../support/test-socket.js';
 import { SECRET_ENV, signToken, ticketUrl } from '../support/tokens.js';
 
 describe('handshake admission (protocol §3)', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({
-      ...SECRET_ENV,
-      ALLOWED_ORIGINS: 'https://app.example.com,https://*.example.org,http://localhost:5173',
-      MAX_CONNECTIONS_PER_USER: '2',
-    });
-  });
-  afterAll(async () => {
-    await gw.stop();
+  const gw = useGateway({
+    ...SECRET_ENV,
+    ALLOWED_ORIGINS: 'https://app.example.com,https://*.example.org,http://localhost:5173',
+    MAX_CONNECTIONS_PER_USER: '2',
   });
 
   it('accepts a ticket, selects the subprotocol and sends welcome first', async () => {
@@ -147,49 +141,39 @@ describe('handshake admission (protocol §3)', () => {
 
 describe('handshake admission with limits', () => {
   it('answers 429 with Retry-After when one IP handshakes too fast', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, HANDSHAKE_RATE_PER_IP: '3' });
-    try {
+    await withGateway({ ...SECRET_ENV, HANDSHAKE_RATE_PER_IP: '3' }, async (gw) => {
       const results = [];
       for (let i = 0; i < 4; i++) results.push(await refusedHandshake(gw.ws()));
       expect(results.slice(0, 3).map((r) => r.status)).toEqual([401, 401, 401]);
       expect(results[3].status).toBe(429);
       expect(results[3].body.error.code).toBe('RATE_LIMITED');
       expect(Number(results[3].headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('answers 503 OVERLOADED at the global connection cap', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, MAX_CONNECTIONS: '2' });
-    try {
+    await withGateway({ ...SECRET_ENV, MAX_CONNECTIONS: '2' }, async (gw) => {
       const a = await connect(await ticketUrl(gw, 'u1'));
       const b = await connect(await ticketUrl(gw, 'u2'));
       const refusal = await refusedHandshake(await ticketUrl(gw, 'u3'));
       expect(refusal.status).toBe(503);
       expect(refusal.body.error.code).toBe('OVERLOADED');
       await Promise.all([a.client.close(), b.client.close()]);
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('reports the per-user cap before the global cap', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, MAX_CONNECTIONS: '1', MAX_CONNECTIONS_PER_USER: '1' });
-    try {
+    await withGateway({ ...SECRET_ENV, MAX_CONNECTIONS: '1', MAX_CONNECTIONS_PER_USER: '1' }, async (gw) => {
       const a = await connect(await ticketUrl(gw, 'u1'));
       const refusal = await refusedHandshake(await ticketUrl(gw, 'u1'));
       expect(refusal.status).toBe(429);
       expect(refusal.body.error.code).toBe('TOO_MANY_CONNECTIONS');
       await a.client.close();
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('closes the oldest connection 4008 with policy evict-oldest', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, MAX_CONNECTIONS_PER_USER: '2', CONNECTION_POLICY: 'evict-oldest' });
-    try {
+    await withGateway({ ...SECRET_ENV, MAX_CONNECTIONS_PER_USER: '2', CONNECTION_POLICY: 'evict-oldest' }, async (gw) => {
       const oldest = await connect(await ticketUrl(gw, 'evictee'));
       const middle = await connect(await ticketUrl(gw, 'evictee'));
       const newest = await connect(await ticketUrl(gw, 'evictee'));
@@ -197,19 +181,14 @@ describe('handshake admission with limits', () => {
       expect((await middle.client.request({ type: 'ping', id: 'p' })).type).toBe('pong');
       expect((await newest.client.request({ type: 'ping', id: 'p' })).type).toBe('pong');
       await Promise.all([middle.client.close(), newest.client.close()]);
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('accepts ?access_token= when AUTH_QUERY_TOKEN=true', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, AUTH_QUERY_TOKEN: 'true' });
-    try {
+    await withGateway({ ...SECRET_ENV, AUTH_QUERY_TOKEN: 'true' }, async (gw) => {
       const { client, welcome } = await connect(gw.ws(`/ws?access_token=${await signToken('query-user')}`));
       expect(welcome.payload.userId).toBe('query-user');
       await client.close();
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 });

@@ -1,15 +1,9 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { connect, refusedHandshake } from '../support/test-socket.js';
 import { SECRET_ENV, ticketUrl } from '../support/tokens.js';
 
 describe('HTTP endpoints (protocol §2, §8)', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, ALLOWED_ORIGINS: 'https://app.example.com', MAX_CONNECTIONS_PER_USER: '3' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, ALLOWED_ORIGINS: 'https://app.example.com', MAX_CONNECTIONS_PER_USER: '3' });
 
   it('serves the discovery document built from the request, cacheable for 60 s', async () => {
     const response = await fetch(gw.http('/ws/config'));
@@ -38,14 +32,11 @@ describe('HTTP endpoints (protocol §2, §8)', () => {
   });
 
   it('builds absolute URLs from PUBLIC_URL when set', async () => {
-    const behindProxy = await startGateway({ ...SECRET_ENV, PUBLIC_URL: 'https://gw.example.com/' });
-    try {
+    await withGateway({ ...SECRET_ENV, PUBLIC_URL: 'https://gw.example.com/' }, async (behindProxy) => {
       const document = await (await fetch(behindProxy.http('/ws/config'))).json();
       expect(document.websocket.url).toBe('wss://gw.example.com/ws');
       expect(document.auth.ticketUrl).toBe('https://gw.example.com/ws/ticket');
-    } finally {
-      await behindProxy.stop();
-    }
+    });
   });
 
   it('answers /health and /ready', async () => {

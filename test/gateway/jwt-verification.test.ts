@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { connect, refusedHandshake } from '../support/test-socket.js';
 import { SECRET_ENV, TEST_SECRET, signToken } from '../support/tokens.js';
 
@@ -19,7 +19,6 @@ const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}`
 
 describe('JWKS verification (RS256, ES256) against a local JWKS server', () => {
   let jwks: Server;
-  let gw: RunningGateway;
   let rsa: { privateKey: CryptoKey; publicKey: CryptoKey };
   let ec: { privateKey: CryptoKey; publicKey: CryptoKey };
   let stranger: { privateKey: CryptoKey; publicKey: CryptoKey };
@@ -37,15 +36,13 @@ describe('JWKS verification (RS256, ES256) against a local JWKS server', () => {
     });
     jwks.listen(0, '127.0.0.1');
     await once(jwks, 'listening');
-    const { port } = jwks.address() as AddressInfo;
-    gw = await startGateway({
-      JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-      JWT_ISSUER: 'https://issuer.test',
-      JWT_AUDIENCE: 'switchboard',
-    });
   });
-  afterAll(async () => {
-    await gw.stop();
+  const gw = useGateway(() => ({
+    JWT_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
+    JWT_ISSUER: 'https://issuer.test',
+    JWT_AUDIENCE: 'switchboard',
+  }));
+  afterAll(() => {
     jwks.close();
   });
 
@@ -89,13 +86,7 @@ describe('JWKS verification (RS256, ES256) against a local JWKS server', () => {
 });
 
 describe('HS256 secret verification', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV });
 
   it('refuses alg none', async () => {
     const refusal = await refusedHandshake(gw.ws(), bearer(unsignedToken('mallory')));
@@ -119,13 +110,10 @@ describe('HS256 secret verification', () => {
   });
 
   it('takes the user id from JWT_USER_CLAIM when configured', async () => {
-    const custom = await startGateway({ ...SECRET_ENV, JWT_USER_CLAIM: 'uid' });
-    try {
+    await withGateway({ ...SECRET_ENV, JWT_USER_CLAIM: 'uid' }, async (custom) => {
       const { client, welcome } = await connect(custom.ws(), bearer(await signToken('ignored', { uid: 'from-uid' })));
       expect(welcome.payload.userId).toBe('from-uid');
       await client.close();
-    } finally {
-      await custom.stop();
-    }
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { metric } from '../support/metrics.js';
 import { maskedTextFrame, parseServerFrames, rawUpgrade } from '../support/raw-socket.js';
 import { connect } from '../support/test-socket.js';
@@ -7,13 +7,7 @@ import { SECRET_ENV, ticketUrl } from '../support/tokens.js';
 
 
 describe('heartbeat', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, HEARTBEAT_MS: '300', MAX_CONNECTIONS_PER_USER: '1' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, HEARTBEAT_MS: '300', MAX_CONNECTIONS_PER_USER: '1' });
 
   it('keeps a client that answers pings', async () => {
     const { client } = await connect(await ticketUrl(gw, 'responsive'));
@@ -34,14 +28,8 @@ describe('heartbeat', () => {
 });
 
 describe('backpressure', () => {
-  let gw: RunningGateway;
   const maxBuffered = 65_536;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, MAX_BUFFERED_BYTES: String(maxBuffered), MAX_CONNECTIONS_PER_USER: '1' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, MAX_BUFFERED_BYTES: String(maxBuffered), MAX_CONNECTIONS_PER_USER: '1' });
 
   it('closes 1008 backpressure a client that stops reading, and stops queueing for it', async () => {
     const { socket, leftover } = await rawUpgrade(await ticketUrl(gw, 'slow-reader'));

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { connect as tcpConnect } from 'node:net';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { rawHttp } from '../support/raw-socket.js';
 import { connect } from '../support/test-socket.js';
 import { SECRET_ENV, issueTicket, signToken } from '../support/tokens.js';
@@ -11,13 +11,7 @@ const upgrade = (path: string, headers: Record<string, string>, method = 'GET') 
 const valid = { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' };
 
 describe('malformed and abandoned handshakes', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, MAX_CONNECTIONS_PER_USER: '1' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, MAX_CONNECTIONS_PER_USER: '1' });
 
   it.each([
     ['no Sec-WebSocket-Key', { ...valid, 'Sec-WebSocket-Key': '' }],

@@ -1,22 +1,16 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { connect, type TestSocket } from '../support/test-socket.js';
 import { SECRET_ENV, ticketUrl } from '../support/tokens.js';
 
 describe('messaging (protocol §4, §5)', () => {
-  let gw: RunningGateway;
   let client: TestSocket;
-  beforeAll(async () => {
-    // Every test takes a fresh ticket for the same user, faster than its default budget.
-    gw = await startGateway({ ...SECRET_ENV, MAX_MESSAGE_BYTES: '1024', TICKET_RATE_PER_USER: '100000' });
-  });
+  // Every test takes a fresh ticket for the same user, faster than its default budget.
+  const gw = useGateway({ ...SECRET_ENV, MAX_MESSAGE_BYTES: '1024', TICKET_RATE_PER_USER: '100000' });
   beforeEach(async () => {
     ({ client } = await connect(await ticketUrl(gw, 'msg-user')));
   });
   afterEach(async () => {
     await client.close();
-  });
-  afterAll(async () => {
-    await gw.stop();
   });
 
   it('answers ping with pong echoing the id', async () => {
@@ -79,17 +73,11 @@ describe('messaging (protocol §4, §5)', () => {
 });
 
 describe('per-user rate limit (protocol §7)', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({
-      ...SECRET_ENV,
-      RATE_LIMIT_MESSAGES: '1',
-      RATE_LIMIT_INTERVAL_MS: '60000',
-      RATE_LIMIT_BURST: '4',
-    });
-  });
-  afterAll(async () => {
-    await gw.stop();
+  const gw = useGateway({
+    ...SECRET_ENV,
+    RATE_LIMIT_MESSAGES: '1',
+    RATE_LIMIT_INTERVAL_MS: '60000',
+    RATE_LIMIT_BURST: '4',
   });
 
   const spend = async (socket: TestSocket, label: string) =>

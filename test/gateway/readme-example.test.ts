@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -15,13 +15,7 @@ function readmeExample(): string {
 }
 
 describe('README quick start', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({});
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({});
 
   it('the ten-line example connects in development mode and gets welcome and pong', async () => {
     const code = readmeExample();

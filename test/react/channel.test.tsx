@@ -2,7 +2,7 @@ import 'global-jsdom/register';
 import { render, waitFor } from '@testing-library/react';
 import type { ChannelMessage } from '@switchboard/client';
 import { useChannel, useMessage, useWebSocket, type ChannelReset } from '@switchboard/react';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { metric } from '../support/metrics.js';
 import { closeClients, reach, sdkClient } from '../support/sdk.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -25,13 +25,7 @@ async function publisher(url: string) {
 const payloads = (messages: readonly ChannelMessage<unknown>[]) => messages.map((m) => m.payload);
 
 describe('useChannel and useMessage against a real gateway', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, API_KEY });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, API_KEY });
   afterEach(closeClients);
 
   it('shares one ref-counted subscription between components and releases it when the last unmounts', async () => {
@@ -129,34 +123,34 @@ describe('useChannel and useMessage against a real gateway', () => {
   });
 
   it('surfaces reset after a gateway restart and then gets what the new epoch already holds', async () => {
-    const second = await startGateway({ ...SECRET_ENV });
-    const proxy = await TcpProxy.start(gw.port);
-    try {
-      const { Wrapper } = provider(proxy.url, 'resetter');
-      const resets: ChannelReset[] = [];
-      let epoch = '';
-      function Room() {
-        const { messages, status, reset } = useChannel('room:pub-reset', { onReset: (r) => resets.push(r) });
-        epoch = messages[0]?.epoch ?? epoch;
-        return <p data-testid="room">{`${status}|${reset ? `reset@${reset.offset}` : ''}|${payloads(messages).join(',')}`}</p>;
-      }
-      const view = render(<Room />, { wrapper: Wrapper });
-      await waitFor(() => expect(view.getByTestId('room').textContent).toBe('subscribed||'));
-      await (await publisher(gw.http(''))).publish('room:pub-reset', 'before');
-      await waitFor(() => expect(view.getByTestId('room').textContent).toBe('subscribed||before'));
+    await withGateway({ ...SECRET_ENV }, async (second) => {
+      const proxy = await TcpProxy.start(gw.port);
+      try {
+        const { Wrapper } = provider(proxy.url, 'resetter');
+        const resets: ChannelReset[] = [];
+        let epoch = '';
+        function Room() {
+          const { messages, status, reset } = useChannel('room:pub-reset', { onReset: (r) => resets.push(r) });
+          epoch = messages[0]?.epoch ?? epoch;
+          return <p data-testid="room">{`${status}|${reset ? `reset@${reset.offset}` : ''}|${payloads(messages).join(',')}`}</p>;
+        }
+        const view = render(<Room />, { wrapper: Wrapper });
+        await waitFor(() => expect(view.getByTestId('room').textContent).toBe('subscribed||'));
+        await (await publisher(gw.http(''))).publish('room:pub-reset', 'before');
+        await waitFor(() => expect(view.getByTestId('room').textContent).toBe('subscribed||before'));
 
-      proxy.blackhole();
-      proxy.retarget(second.port);
-      await (await publisher(second.http(''))).publish('room:pub-reset', 'after');
-      proxy.cut();
-      await waitFor(() => expect(view.getByTestId('room').textContent).toBe('subscribed|reset@0|before,after'));
-      expect(resets).toHaveLength(1);
-      expect(resets[0].epoch).not.toBe(epoch);
-      view.unmount();
-    } finally {
-      await proxy.close();
-      await second.stop();
-    }
+        proxy.blackhole();
+        proxy.retarget(second.port);
+        await (await publisher(second.http(''))).publish('room:pub-reset', 'after');
+        proxy.cut();
+        await waitFor(() => expect(view.getByTestId('room').textContent).toBe('subscribed|reset@0|before,after'));
+        expect(resets).toHaveLength(1);
+        expect(resets[0].epoch).not.toBe(epoch);
+        view.unmount();
+      } finally {
+        await proxy.close();
+      }
+    });
   });
 
   it('reports a refused or invalid channel as failed with a typed error, and keeps the connection', async () => {

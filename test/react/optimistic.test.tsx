@@ -2,7 +2,7 @@ import 'global-jsdom/register';
 import { render, waitFor } from '@testing-library/react';
 import { useOptimisticChannel, useWebSocket, type OptimisticChannelApi, type OptimisticItem, type WebSocketApi } from '@switchboard/react';
 import { freePort } from '../support/free-port.js';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { closeClients, reach, sdkClient } from '../support/sdk.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { SECRET_ENV } from '../support/tokens.js';
@@ -35,13 +35,7 @@ function renderChat(url: string, user: string, channel: string, timeoutMs?: numb
 const firstRenderOf = (renders: Array<readonly OptimisticItem<string>[]>, key: string) => renders.find((items) => items.some((i) => i.key === key))?.find((i) => i.key === key);
 
 describe('useOptimisticChannel against a real gateway', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV });
   afterEach(closeClients);
 
   it('shows a publish at once as pending, confirms it by the ack, and never shows it twice', async () => {

@@ -3,7 +3,7 @@ import { jest } from '@jest/globals';
 import { StrictMode } from 'react';
 import { render, waitFor } from '@testing-library/react';
 import { SwitchboardProvider, useWebSocket, type WebSocketApi } from '@switchboard/react';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { metric } from '../support/metrics.js';
 import { FrameLog } from '../support/sdk.js';
 import { SECRET_ENV, signToken } from '../support/tokens.js';
@@ -15,13 +15,7 @@ beforeAll(() => {
 });
 
 describe('<SwitchboardProvider> and useWebSocket against a real gateway', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV });
 
   function Status() {
     const { status } = useWebSocket();

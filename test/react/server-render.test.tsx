@@ -1,6 +1,6 @@
 import { renderToString } from 'react-dom/server';
 import { SwitchboardProvider, useChannel, useOptimisticChannel, useWebSocket } from '@switchboard/react';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { metric } from '../support/metrics.js';
 import { FrameLog } from '../support/sdk.js';
 import { SECRET_ENV } from '../support/tokens.js';
@@ -18,13 +18,7 @@ function Page() {
 }
 
 describe('server rendering with react-dom/server', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV });
 
   it('renders the provider and hooks without a window, and opens nothing', async () => {
     expect(typeof window).toBe('undefined');

@@ -4,7 +4,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { SUBPROTOCOL } from '@switchboard/protocol';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { expectServing } from '../support/serving.js';
 import { connect } from '../support/test-socket.js';
 import { SECRET_ENV, signToken } from '../support/tokens.js';
@@ -53,19 +54,13 @@ function expectRateLimited(answer: TicketAnswer): void {
 
 describe('ticket flood from one user', () => {
   const PER_USER = 5;
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({
-      ...SECRET_ENV,
-      ...OPEN_PENDING,
-      TRUST_PROXY: 'true',
-      TICKET_RATE_PER_USER: String(PER_USER),
-      TICKET_RATE_PER_IP: '10000',
-      ALLOWED_ORIGINS: ORIGIN,
-    });
-  });
-  afterAll(async () => {
-    await gw.stop();
+  const gw = useGateway({
+    ...SECRET_ENV,
+    ...OPEN_PENDING,
+    TRUST_PROXY: 'true',
+    TICKET_RATE_PER_USER: String(PER_USER),
+    TICKET_RATE_PER_IP: '10000',
+    ALLOWED_ORIGINS: ORIGIN,
   });
 
   it('stops at the per-user budget wherever the requests come from, while other users still get tickets', async () => {
@@ -93,13 +88,7 @@ describe('ticket flood from one user', () => {
 
 describe('ticket flood from one address without valid tokens', () => {
   const PER_IP = 10;
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, ...OPEN_PENDING, TRUST_PROXY: 'true', TICKET_RATE_PER_IP: String(PER_IP), TICKET_RATE_PER_USER: '10000' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, ...OPEN_PENDING, TRUST_PROXY: 'true', TICKET_RATE_PER_IP: String(PER_IP), TICKET_RATE_PER_USER: '10000' });
 
   it('is limited by the IP budget before any token is verified, and only that address is', async () => {
     const forged = await new SignJWT({ sub: 'victim' })
@@ -167,22 +156,18 @@ describe('handshake flood from one address', () => {
   }
 
   it('admits the IP budget of 300 handshakes fired at once, refuses the rest 429, and keeps serving', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, ...OPEN_PENDING, HANDSHAKE_RATE_PER_IP: String(PER_IP) });
-    try {
+    await withGateway({ ...SECRET_ENV, ...OPEN_PENDING, HANDSHAKE_RATE_PER_IP: String(PER_IP) }, async (gw) => {
       const { outcomes, seconds } = await flood(gw);
       expectRefusedRateLimited(outcomes);
       expectWithinBudget(outcomes.filter((o) => o.kind === 'open').length, PER_IP, seconds);
       // The flood has spent the bucket; the check needs a token back, and there is no event for that.
       await delay(2_000 / PER_IP);
       await expectServing(gw);
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('with the default cap on unfinished requests too, answers every refusal 429 RATE_LIMITED, whichever limit caught it', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, HANDSHAKE_RATE_PER_IP: String(PER_IP) });
-    try {
+    await withGateway({ ...SECRET_ENV, HANDSHAKE_RATE_PER_IP: String(PER_IP) }, async (gw) => {
       const { outcomes, seconds } = await flood(gw);
       expectRefusedRateLimited(outcomes);
       const opened = outcomes.filter((o) => o.kind === 'open').length;
@@ -190,8 +175,6 @@ describe('handshake flood from one address', () => {
       expect(opened).toBeLessThanOrEqual(PER_IP + Math.ceil(seconds * PER_IP));
       await delay(2_000 / PER_IP);
       await expectServing(gw);
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 });

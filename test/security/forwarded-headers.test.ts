@@ -1,4 +1,5 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { expectServing } from '../support/serving.js';
 import { refusedHandshake } from '../support/test-socket.js';
 import { SECRET_ENV } from '../support/tokens.js';
@@ -16,17 +17,8 @@ async function statuses(gw: RunningGateway, forwardedFor: (i: number) => string)
 }
 
 describe('X-Forwarded-For behind trusted proxies (the per-IP handshake limit)', () => {
-  let oneHop: RunningGateway;
-  let twoHops: RunningGateway;
-  beforeAll(async () => {
-    [oneHop, twoHops] = await Promise.all([
-      startGateway({ ...SECRET_ENV, TRUST_PROXY: 'true', HANDSHAKE_RATE_PER_IP: '3' }),
-      startGateway({ ...SECRET_ENV, TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '2', HANDSHAKE_RATE_PER_IP: '3' }),
-    ]);
-  });
-  afterAll(async () => {
-    await Promise.all([oneHop.stop(), twoHops.stop()]);
-  });
+  const oneHop = useGateway({ ...SECRET_ENV, TRUST_PROXY: 'true', HANDSHAKE_RATE_PER_IP: '3' });
+  const twoHops = useGateway({ ...SECRET_ENV, TRUST_PROXY: 'true', TRUST_PROXY_HOPS: '2', HANDSHAKE_RATE_PER_IP: '3' });
 
   it('keys the limit on the hop the proxy appended, not on what the client wrote before it', async () => {
     // The client forges a new first hop each time; the proxy appends the address it really saw.
@@ -43,52 +35,40 @@ describe('X-Forwarded-For behind trusted proxies (the per-IP handshake limit)', 
   });
 
   it('falls back to the socket peer for an entry that is not an IP address', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, TRUST_PROXY: 'true', HANDSHAKE_RATE_PER_IP: '3' });
-    try {
+    await withGateway({ ...SECRET_ENV, TRUST_PROXY: 'true', HANDSHAKE_RATE_PER_IP: '3' }, async (gw) => {
       expect(await statuses(gw, (i) => `not-an-ip-${i}`)).toEqual([401, 401, 401, 429]);
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 });
 
 describe('discovery behind proxies (cache poisoning)', () => {
   it('never lets a shared cache keep URLs built from forwarded headers', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, TRUST_PROXY: 'true' });
-    try {
+    await withGateway({ ...SECRET_ENV, TRUST_PROXY: 'true' }, async (gw) => {
       const response = await fetch(gw.http('/ws/config'), { headers: { 'x-forwarded-host': 'attacker.example', 'x-forwarded-proto': 'https' } });
       const document = await response.json();
       // Honoured for this one request, as TRUST_PROXY says, but private to whoever asked.
       expect(document.auth.ticketUrl).toBe('https://attacker.example/ws/ticket');
       expect(response.headers.get('cache-control')).toBe('private, max-age=60');
       await expectServing(gw);
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('ignores a forwarded host that is not a host, falling back to Host', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, TRUST_PROXY: 'true' });
-    try {
+    await withGateway({ ...SECRET_ENV, TRUST_PROXY: 'true' }, async (gw) => {
       for (const forged of ['evil.example/steal?x=', 'user@evil.example', 'evil.example\\@good', ' ']) {
         const document = await (await fetch(gw.http('/ws/config'), { headers: { 'x-forwarded-host': forged } })).json();
         expect(document.auth.ticketUrl).toBe(`http://127.0.0.1:${gw.port}/ws/ticket`);
       }
       await expectServing(gw);
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 
   it('with PUBLIC_URL, ignores forwarded headers and is publicly cacheable', async () => {
-    const gw = await startGateway({ ...SECRET_ENV, TRUST_PROXY: 'true', PUBLIC_URL: 'https://gw.example.com' });
-    try {
+    await withGateway({ ...SECRET_ENV, TRUST_PROXY: 'true', PUBLIC_URL: 'https://gw.example.com' }, async (gw) => {
       const response = await fetch(gw.http('/ws/config'), { headers: { 'x-forwarded-host': 'attacker.example' } });
       expect((await response.json()).auth.ticketUrl).toBe('https://gw.example.com/ws/ticket');
       expect(response.headers.get('cache-control')).toBe('public, max-age=60');
       await expectServing(gw);
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { CloseCode } from '@switchboard/protocol';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { metric } from '../support/metrics.js';
 import { expectServing } from '../support/serving.js';
 import { connect } from '../support/test-socket.js';
@@ -19,13 +19,7 @@ const FRAMES_PER_CONNECTION = 25_000;
 const MiB = 1024 * 1024;
 
 describe(`frame fuzzer, seed ${SEED_HEX}`, () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway(FUZZ_ENV);
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway(FUZZ_ENV);
 
   it(
     `answers each of ${CONNECTIONS * FRAMES_PER_CONNECTION} seeded frames (seed ${SEED_HEX}) exactly once, with a protocol code, never INTERNAL, echoing valid ids, in bounded memory and logs`,

@@ -1,18 +1,12 @@
 import { CloseCode, PolicyCloseReason } from '@switchboard/protocol';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { expectServing } from '../support/serving.js';
 import { connect, type TestSocket } from '../support/test-socket.js';
 import { SECRET_ENV, signToken } from '../support/tokens.js';
 import { OBJECT_PROTOTYPE_NAMES } from './hostile-input.js';
 
 describe('the rate limit counts every frame (defaults: 60 per 10 s, burst 60)', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV });
 
   /** Sends `frames`, then a ping; resolves with the close, or with 'open' once the ping is answered. */
   async function flood(client: TestSocket, frames: object[]): Promise<{ code: number; reason: string } | 'still open'> {

@@ -1,4 +1,4 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { expectServing } from '../support/serving.js';
 import { connect, type TestSocket } from '../support/test-socket.js';
 import { signToken } from '../support/tokens.js';
@@ -8,7 +8,6 @@ import { answersIn, exchange, nested } from './hostile-input.js';
 const API_KEY = 'security-api-key-0123456789abcdef0123';
 
 describe('JSON nesting depth (MAX_JSON_DEPTH, default 64)', () => {
-  let gw: RunningGateway;
   let client: TestSocket;
   // Room for 100k levels (200 kB); the depth limit, not the size limit, must refuse them.
   const DEEP_ENV = { ...FUZZ_ENV, API_KEY, MAX_MESSAGE_BYTES: '1048576' };
@@ -20,13 +19,13 @@ describe('JSON nesting depth (MAX_JSON_DEPTH, default 64)', () => {
     });
   const publishFrame = (id: string, channel: string, payload: string) => `{"type":"publish","id":"${id}","channel":"${channel}","payload":${payload}}`;
 
-  beforeAll(async () => {
-    gw = await startGateway(DEEP_ENV);
-    ({ client } = await connect(gw.ws(), { headers: { authorization: `Bearer ${await signToken('deep-user')}` } }));
-  });
+  // Above useGateway, so that the client closes while the gateway still serves.
   afterAll(async () => {
     await client.close();
-    await gw.stop();
+  });
+  const gw = useGateway(DEEP_ENV);
+  beforeAll(async () => {
+    ({ client } = await connect(gw.ws(), { headers: { authorization: `Bearer ${await signToken('deep-user')}` } }));
   });
 
   it('acks a payload nested 64 deep and refuses 65 with INVALID_MESSAGE echoing the id, arrays and objects alike', async () => {
@@ -141,8 +140,7 @@ describe('JSON nesting depth (MAX_JSON_DEPTH, default 64)', () => {
   });
 
   it('takes MAX_JSON_DEPTH from the environment', async () => {
-    const shallow = await startGateway({ ...DEEP_ENV, MAX_JSON_DEPTH: '8' });
-    try {
+    await withGateway({ ...DEEP_ENV, MAX_JSON_DEPTH: '8' }, async (shallow) => {
       const { client: c } = await connect(shallow.ws(), { headers: { authorization: `Bearer ${await signToken('shallow')}` } });
       const answers = answersIn(await exchange(c, [publishFrame('eight', 'fuzz:s', nested(8)), publishFrame('nine', 'fuzz:s', nested(9))]));
       expect(answers.map((a) => [a.id, a.type === 'error' ? a.payload.code : a.type])).toEqual([
@@ -157,9 +155,7 @@ describe('JSON nesting depth (MAX_JSON_DEPTH, default 64)', () => {
       });
       expect(response.status).toBe(400);
       await expectServing(shallow);
-    } finally {
-      await shallow.stop();
-    }
+    });
   });
 
   it('logs no stack trace for refused deep frames', () => {

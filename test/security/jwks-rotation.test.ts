@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { freePort } from '../support/free-port.js';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { attemptHandshake, connect, type HandshakeOutcome } from '../support/test-socket.js';
 
 const COOLDOWN_MS = 300;
@@ -134,7 +135,6 @@ const fetchFailed = (reason: RegExp) => (line: Record<string, unknown>) =>
 
 describe('a flood of random kids', () => {
   let jwks: JwksServer;
-  let gw: RunningGateway;
   let current: SigningKey;
   let attacker: SigningKey;
 
@@ -142,10 +142,9 @@ describe('a flood of random kids', () => {
     current = await signingKey('current');
     attacker = await signingKey('unused');
     jwks = await JwksServer.start([current.jwk]);
-    gw = await startGateway({ ...LIMITS_ENV, JWT_JWKS_URL: jwks.url, JWT_JWKS_COOLDOWN_MS: String(COOLDOWN_MS) });
   });
+  const gw = useGateway(() => ({ ...LIMITS_ENV, JWT_JWKS_URL: jwks.url, JWT_JWKS_COOLDOWN_MS: String(COOLDOWN_MS) }));
   afterAll(async () => {
-    await gw.stop();
     await jwks.close();
   });
 
@@ -204,22 +203,22 @@ describe('a flood of random kids', () => {
 
 describe('an issuer that fails', () => {
   let jwks: JwksServer;
-  let gw: RunningGateway;
   let known: SigningKey;
 
   beforeAll(async () => {
     known = await signingKey('known');
     jwks = await JwksServer.start([known.jwk]);
-    gw = await startGateway({
-      ...LIMITS_ENV,
-      JWT_JWKS_URL: jwks.url,
-      JWT_JWKS_REFRESH_MS: String(REFRESH_MS),
-      JWT_JWKS_COOLDOWN_MS: String(COOLDOWN_MS),
-    });
+  });
+  const gw = useGateway(() => ({
+    ...LIMITS_ENV,
+    JWT_JWKS_URL: jwks.url,
+    JWT_JWKS_REFRESH_MS: String(REFRESH_MS),
+    JWT_JWKS_COOLDOWN_MS: String(COOLDOWN_MS),
+  }));
+  beforeAll(async () => {
     expect(await accepts(gw, await sign(known))).toBe(true);
   });
   afterAll(async () => {
-    await gw.stop();
     await jwks.close();
   });
 
@@ -262,22 +261,20 @@ describe('an issuer that fails', () => {
 
 describe('the scheduled refresh', () => {
   let jwks: JwksServer;
-  let gw: RunningGateway;
   let retiring: SigningKey;
 
   beforeAll(async () => {
     retiring = await signingKey('retiring');
     jwks = await JwksServer.start([retiring.jwk]);
-    gw = await startGateway({
-      ...LIMITS_ENV,
-      JWT_JWKS_URL: jwks.url,
-      JWT_JWKS_REFRESH_MS: String(REFRESH_MS),
-      // An hour: no unknown kid can cause a fetch here, only the schedule can.
-      JWT_JWKS_COOLDOWN_MS: '3600000',
-    });
   });
+  const gw = useGateway(() => ({
+    ...LIMITS_ENV,
+    JWT_JWKS_URL: jwks.url,
+    JWT_JWKS_REFRESH_MS: String(REFRESH_MS),
+    // An hour: no unknown kid can cause a fetch here, only the schedule can.
+    JWT_JWKS_COOLDOWN_MS: '3600000',
+  }));
   afterAll(async () => {
-    await gw.stop();
     await jwks.close();
   });
 
@@ -301,28 +298,28 @@ describe('the scheduled refresh', () => {
 });
 
 describe('a JWKS server that is down when the gateway starts', () => {
-  let gw: RunningGateway;
   let jwks: JwksServer | undefined;
 
   afterAll(async () => {
-    await gw?.stop();
     await jwks?.close();
   });
 
   it('neither blocks nor crashes startup, and the first fetch that works brings the keys', async () => {
     const port = await freePort();
-    gw = await startGateway({
+    const env = {
       ...LIMITS_ENV,
       JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
       JWT_JWKS_COOLDOWN_MS: String(COOLDOWN_MS),
-    });
-    await gw.waitForLog(fetchFailed(/ECONNREFUSED/));
-    expect((await fetch(gw.http('/health'))).status).toBe(200);
+    };
+    await withGateway(env, async (gw) => {
+      await gw.waitForLog(fetchFailed(/ECONNREFUSED/));
+      expect((await fetch(gw.http('/health'))).status).toBe(200);
 
-    const key = await signingKey('late');
-    jwks = await JwksServer.start([key.jwk], port);
-    const token = await sign(key);
-    expect(await eventually(() => accepts(gw, token), COOLDOWN_MS + 2_000)).toBe(true);
-    await expectServingWith(gw, key);
+      const key = await signingKey('late');
+      jwks = await JwksServer.start([key.jwk], port);
+      const token = await sign(key);
+      expect(await eventually(() => accepts(gw, token), COOLDOWN_MS + 2_000)).toBe(true);
+      await expectServingWith(gw, key);
+    });
   });
 });

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CompactSign, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { expectServing } from '../support/serving.js';
 import { attemptHandshake, connect, refusedHandshake, type TestSocket } from '../support/test-socket.js';
 import { SECRET_ENV, TEST_SECRET, issueTicket, signToken } from '../support/tokens.js';
@@ -88,6 +89,9 @@ let attackerKey: { privateKey: CryptoKey; jwk: JWK };
 const attackerSecret = randomBytes(32);
 let attacker: AttackerServer;
 let issuerJwks: Server;
+let jwksUrl: string;
+let real: { privateKey: CryptoKey; publicKey: CryptoKey };
+let realJwk: JWK;
 const targets: Record<'secret' | 'jwks', Target> = {} as Record<'secret' | 'jwks', Target>;
 
 beforeAll(async () => {
@@ -96,19 +100,20 @@ beforeAll(async () => {
   attacker = new AttackerServer({ keys: [attackerKey.jwk] });
   await attacker.listen();
 
-  const real = await generateKeyPair('RS256', { extractable: true });
-  const realJwk = { ...(await exportJWK(real.publicKey)), kid: REAL_KID, alg: 'RS256', use: 'sig' };
+  real = await generateKeyPair('RS256', { extractable: true });
+  realJwk = { ...(await exportJWK(real.publicKey)), kid: REAL_KID, alg: 'RS256', use: 'sig' };
   issuerJwks = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [realJwk] }));
   });
   issuerJwks.listen(0, '127.0.0.1');
   await once(issuerJwks, 'listening');
-  const jwksUrl = `http://127.0.0.1:${(issuerJwks.address() as AddressInfo).port}/.well-known/jwks.json`;
+  jwksUrl = `http://127.0.0.1:${(issuerJwks.address() as AddressInfo).port}/.well-known/jwks.json`;
+});
 
-  const [secretGw, jwksGw] = await Promise.all([
-    startGateway({ ...BASE_ENV, ...SECRET_ENV }),
-    startGateway({ ...BASE_ENV, JWT_JWKS_URL: jwksUrl, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE }),
-  ]);
+const secretGw = useGateway({ ...BASE_ENV, ...SECRET_ENV });
+const jwksGw = useGateway(() => ({ ...BASE_ENV, JWT_JWKS_URL: jwksUrl, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE }));
+
+beforeAll(() => {
   targets.secret = {
     gw: secretGw,
     required: {},
@@ -135,7 +140,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([targets.secret?.gw.stop(), targets.jwks?.gw.stop()]);
   await attacker?.close();
   issuerJwks?.close();
 });

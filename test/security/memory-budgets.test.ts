@@ -1,4 +1,5 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { expectServing } from '../support/serving.js';
 import { connect } from '../support/test-socket.js';
 import { SECRET_ENV, signToken } from '../support/tokens.js';
@@ -16,19 +17,13 @@ const history = async (gw: RunningGateway, channel: string) =>
   (await fetch(gw.http(`/api/channels/${channel}/history?since=0`), { headers: { authorization: `Bearer ${API_KEY}` } })).json();
 
 describe('memory budgets', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({
-      ...SECRET_ENV,
-      API_KEY,
-      HISTORY_SIZE: '1000',
-      HISTORY_MAX_BYTES: '4096',
-      MAX_SUBSCRIPTIONS_PER_CONNECTION: '3',
-      CHANNELS_PUBLIC_SUBSCRIBE: 'budget:*',
-    });
-  });
-  afterAll(async () => {
-    await gw.stop();
+  const gw = useGateway({
+    ...SECRET_ENV,
+    API_KEY,
+    HISTORY_SIZE: '1000',
+    HISTORY_MAX_BYTES: '4096',
+    MAX_SUBSCRIPTIONS_PER_CONNECTION: '3',
+    CHANNELS_PUBLIC_SUBSCRIBE: 'budget:*',
   });
 
   it('keeps a channel history within HISTORY_MAX_BYTES, newest first to stay', async () => {

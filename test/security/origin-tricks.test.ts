@@ -1,4 +1,4 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway, withGateway } from '../support/gateway-resource.js';
 import { expectServing } from '../support/serving.js';
 import { connect, refusedHandshake } from '../support/test-socket.js';
 import { SECRET_ENV, signToken, ticketUrl } from '../support/tokens.js';
@@ -25,13 +25,7 @@ const TRICKS = [
 ];
 
 describe('origin tricks against the allowlist and CORS', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, ALLOWED_ORIGINS: 'https://app.example.com,https://*.example.org' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, ALLOWED_ORIGINS: 'https://app.example.com,https://*.example.org' });
 
   it.each(TRICKS)('refuses the handshake from %s with 403 ORIGIN_NOT_ALLOWED', async (origin) => {
     const refusal = await refusedHandshake(gw.ws(), { headers: { origin, authorization: `Bearer ${await signToken('tricked')}` } });
@@ -66,8 +60,7 @@ describe('origin tricks against the allowlist and CORS', () => {
 
 describe('origin tricks in development mode (ALLOWED_ORIGINS=*)', () => {
   it('reflects serialized origins only', async () => {
-    const gw = await startGateway({});
-    try {
+    await withGateway({}, async (gw) => {
       for (const origin of TRICKS) {
         const response = await fetch(gw.http('/ws/config'), { headers: { origin } });
         expect(response.headers.get('access-control-allow-origin')).toBeNull();
@@ -75,8 +68,6 @@ describe('origin tricks in development mode (ALLOWED_ORIGINS=*)', () => {
       const real = await fetch(gw.http('/ws/config'), { headers: { origin: 'http://localhost:5173' } });
       expect(real.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
       expect((await fetch(gw.http('/health'))).status).toBe(200);
-    } finally {
-      await gw.stop();
-    }
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { expectServing } from '../support/serving.js';
 import { connect, type TestSocket } from '../support/test-socket.js';
 import { signToken } from '../support/tokens.js';
@@ -7,15 +7,14 @@ import { str } from './fuzz/json-text.js';
 import { HOSTILE_NAMES, OBJECT_PROTOTYPE_NAMES, answersIn, exchange } from './hostile-input.js';
 
 describe('Object.prototype member names in frames', () => {
-  let gw: RunningGateway;
   let client: TestSocket;
-  beforeAll(async () => {
-    gw = await startGateway(FUZZ_ENV);
-    ({ client } = await connect(gw.ws(), { headers: { authorization: `Bearer ${await signToken('proto-user')}` } }));
-  });
+  // Above useGateway, so that the client closes while the gateway still serves.
   afterAll(async () => {
     await client.close();
-    await gw.stop();
+  });
+  const gw = useGateway(FUZZ_ENV);
+  beforeAll(async () => {
+    ({ client } = await connect(gw.ws(), { headers: { authorization: `Bearer ${await signToken('proto-user')}` } }));
   });
 
   it('covers every Object.prototype member', () => {

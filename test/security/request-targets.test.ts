@@ -1,4 +1,5 @@
 import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { disposeGateway } from '../support/gateway-resource.js';
 import { expectServing } from '../support/serving.js';
 import { SECRET_ENV, signToken } from '../support/tokens.js';
 import {
@@ -247,7 +248,7 @@ class Target {
   }
 
   async stop(): Promise<void> {
-    await this.gateway.stop();
+    if (this.gateway) await disposeGateway(this.gateway);
   }
 }
 

@@ -1,4 +1,4 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { expectServing } from '../support/serving.js';
 import { connect } from '../support/test-socket.js';
 import { SECRET_ENV, signToken } from '../support/tokens.js';
@@ -6,13 +6,7 @@ import { SECRET_ENV, signToken } from '../support/tokens.js';
 const bearer = async (userId: string) => ({ headers: { authorization: `Bearer ${await signToken(userId)}` } });
 
 describe('what clients choose stays in its own scope', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({ ...SECRET_ENV, CHANNELS_PUBLIC_PUBLISH: 'scope:*', CHANNELS_PUBLIC_SUBSCRIBE: 'scope:*' });
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway({ ...SECRET_ENV, CHANNELS_PUBLIC_PUBLISH: 'scope:*', CHANNELS_PUBLIC_SUBSCRIBE: 'scope:*' });
 
   it('keeps the publish idempotency keys of users whose ids contain ":" apart', async () => {
     // With keys joined by ":", "user:a:b" + "c" and "user:a" + "b:c" were the same key: the

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { SUBPROTOCOL } from '@switchboard/protocol';
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { expectServing } from '../support/serving.js';
 import { SECRET_ENV } from '../support/tokens.js';
 
@@ -77,17 +77,11 @@ function parseResponse(raw: string): { status: number; headers: Record<string, s
 }
 
 describe('slow and unfinished requests', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway({
-      ...SECRET_ENV,
-      HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
-      HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-      MAX_PENDING_REQUESTS_PER_IP: String(MAX_PENDING),
-    });
-  });
-  afterAll(async () => {
-    await gw.stop();
+  const gw = useGateway({
+    ...SECRET_ENV,
+    HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+    HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+    MAX_PENDING_REQUESTS_PER_IP: String(MAX_PENDING),
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { startGateway, type RunningGateway } from '../support/gateway-process.js';
+import { useGateway } from '../support/gateway-resource.js';
 import { expectServing } from '../support/serving.js';
 import { connect } from '../support/test-socket.js';
 import { signToken } from '../support/tokens.js';
@@ -6,13 +6,7 @@ import { FUZZ_ENV } from './fuzz/fuzz-env.js';
 import { PROTOCOL_ERROR_CODES, answersIn, exchange } from './hostile-input.js';
 
 describe('MAX_SUBSCRIPTIONS_PER_CONNECTION (default 128)', () => {
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    gw = await startGateway(FUZZ_ENV);
-  });
-  afterAll(async () => {
-    await gw.stop();
-  });
+  const gw = useGateway(FUZZ_ENV);
 
   it('refuses the 129th subscription with TOO_MANY_SUBSCRIPTIONS echoing its id, and does not subscribe it', async () => {
     const { client } = await connect(gw.ws(), { headers: { authorization: `Bearer ${await signToken('subscriber')}` } });

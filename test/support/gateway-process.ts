@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../apps/gateway/dist/main.js', import.meta.url));
 
+/** Longer than any start seen on a loaded machine, and short of Jest's 30 s hook timeout, which would leave the process behind. */
+const STARTUP_DEADLINE_MS = 20_000;
+
 /** Environment variables the tests never inherit from the machine. */
 const SCRUBBED = /^(JWT_|ALLOWED_ORIGINS|PUBLIC_URL|MAX_|RATE_LIMIT_|HEARTBEAT_MS|TICKET_|DRAIN_|AUTH_QUERY_TOKEN|HANDSHAKE_RATE|CONNECTION_POLICY|TRUST_PROXY|HTTP_|HISTORY_|ENGINE|PUBLISH_|SLOT_|NODE_ENV|PORT|HOST|LOG_LEVEL)/;
 
@@ -37,7 +40,7 @@ export function runGatewayProcess(env: Record<string, string>): { child: ChildPr
   return { child, output: () => output };
 }
 
-/** Starts a gateway and resolves once it listens; rejects with its output if it exits first. */
+/** Starts a gateway and resolves once it listens; rejects with its output (and kills it) if it exits first or never listens. */
 export async function startGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
   const { child, output } = runGatewayProcess(env);
   const lines: Array<Record<string, unknown>> = [];
@@ -66,12 +69,19 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ru
     if (seen) return Promise.resolve(seen);
     return new Promise<Record<string, unknown>>((resolve) => waiters.add({ test, resolve }));
   };
+  let deadline: NodeJS.Timeout | undefined;
   const listening = await Promise.race([
     waitForLog((l) => l.msg === 'gateway listening'),
     exited.then(([code]) => {
       throw new Error(`gateway exited with ${code} before listening:\n${output()}`);
     }),
-  ]);
+    new Promise<never>((_resolve, reject) => {
+      deadline = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`gateway did not listen within ${STARTUP_DEADLINE_MS} ms, killed:\n${output()}`));
+      }, STARTUP_DEADLINE_MS);
+    }),
+  ]).finally(() => clearTimeout(deadline));
   const port = listening.port as number;
   return {
     port,
