@@ -94,11 +94,9 @@ export class ConnectionManager implements OnModuleDestroy {
     return closed;
   }
 
-  /** Closes 4008 the connections a newer one of the same user displaced (`evict-oldest`). */
-  evict(connectionIds: string[]): void {
-    for (const id of connectionIds) {
-      this.byId.get(id)?.close(CloseCode.EVICTED, 'evicted by a newer connection');
-    }
+  /** The connection `connectionId` when it is open on this node. */
+  get(connectionId: string): Connection | undefined {
+    return this.byId.get(connectionId);
   }
 
   all(): Connection[] {

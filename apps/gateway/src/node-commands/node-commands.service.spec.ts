@@ -27,7 +27,7 @@ function setUp() {
   const engine = new MemoryEngine(policy, new ManualClock());
   const held = [new FakeConnection('a1', 'alice'), new FakeConnection('a2', 'alice'), new FakeConnection('b1', 'bob')];
   const connections = {
-    all: () => held,
+    get: (id: string) => held.find((c) => c.id === id),
     closeUser: (userId: string, code: number, reason: string) => {
       const open = held.filter((c) => c.userId === userId && c.state === 'open');
       for (const connection of open) connection.close(code, reason);

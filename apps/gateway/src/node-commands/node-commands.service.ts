@@ -28,7 +28,7 @@ export class NodeCommandsService implements NodeCommandHandler, OnModuleInit, On
   }
 
   closeConnection(connectionId: string, code: number, reason: string): boolean {
-    const connection = this.connections.all().find((candidate) => candidate.id === connectionId);
+    const connection = this.connections.get(connectionId);
     if (connection?.state !== 'open') return false;
     connection.close(code, reason);
     return true;
