@@ -1,49 +1,37 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { ApiModule } from './api/index.js';
 import { ApplicationMessagesModule, type SchemaRegistry } from './application-messages/index.js';
-import { AuthModule } from './auth/index.js';
-import { BackendsModule } from './backends/index.js';
-import { ChannelsModule } from './channels/index.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from './config/index.js';
-import { ConnectionsModule } from './connections/index.js';
+import { DevTokenModule } from './auth/index.js';
+import { ConfigModule, type GatewayConfig } from './config/index.js';
 import { DiscoveryModule } from './discovery/index.js';
-import { DrainModule } from './drain/index.js';
 import { EdgeModule } from './edge/index.js';
-import { EngineModule } from './engine/index.js';
 import { HealthModule } from './health/index.js';
-import { LifecycleModule } from './lifecycle/index.js';
 import { LoggingModule } from './logging/index.js';
 import { MetricsModule } from './metrics/index.js';
 import { NodeCommandsModule } from './node-commands/index.js';
-import { OriginsModule } from './origins/index.js';
 
-/** The whole gateway, built from a validated configuration and the loaded message schemas. */
-@Global()
+/**
+ * The whole gateway, built from a validated configuration and the loaded message schemas.
+ * It names the entry points only (the edge, the HTTP routes, the node bus); each module
+ * imports what it uses, so the rest of the graph follows from them.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: GatewayConfig, schemas: SchemaRegistry): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
-        EngineModule,
-        MetricsModule,
-        LifecycleModule,
-        OriginsModule,
-        AuthModule.forRoot({ development: config.jwt.mode === 'development' }),
-        ConnectionsModule,
         ApplicationMessagesModule.forRoot(schemas),
-        BackendsModule,
-        ChannelsModule,
         EdgeModule,
         ApiModule,
         DiscoveryModule,
         HealthModule,
-        DrainModule,
+        MetricsModule,
         NodeCommandsModule,
+        ...(config.jwt.mode === 'development' ? [DevTokenModule] : []),
       ],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
-      exports: [GATEWAY_CONFIG],
     };
   }
 }

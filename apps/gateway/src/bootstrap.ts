@@ -9,13 +9,16 @@ import type { GatewayConfig } from './config/index.js';
 import { HttpErrorFilter } from './http/index.js';
 import { demoUrl, serveDemo } from './demo/index.js';
 import { GatewayExpressAdapter } from './edge/index.js';
-import { DrainService } from './drain/index.js';
 import { ENGINE, type Engine } from './engine/index.js';
 import { GatewayLifecycle } from './lifecycle/index.js';
 import { OriginPolicy } from './origins/index.js';
 import { devModeBanner } from './dev-mode-banner.js';
 
-/** Builds the Nest application for `config` and the loaded message `schemas`, listens, and drains on SIGTERM/SIGINT. */
+/**
+ * Builds the Nest application for `config` and the loaded message `schemas` and listens.
+ * SIGTERM and SIGINT run Nest's shutdown hooks, where the drain is (DrainService), and the
+ * process exits 0 once they are done.
+ */
 export async function bootstrap(config: GatewayConfig, schemas: SchemaRegistry): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, schemas),
@@ -23,6 +26,7 @@ export async function bootstrap(config: GatewayConfig, schemas: SchemaRegistry):
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   app.disable('x-powered-by');
   if (config.trustProxy) app.set('trust proxy', config.trustProxyHops);
   app.useGlobalFilters(new HttpErrorFilter());
@@ -42,25 +46,5 @@ export async function bootstrap(config: GatewayConfig, schemas: SchemaRegistry):
     if (demoServed) log.info({ url: demoUrl(port), dir: config.demoDir }, 'demo served');
     process.stderr.write(devModeBanner(port, { demoServed }));
   }
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    app
-      .get(DrainService)
-      .drain()
-      .then(() => app.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          log.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 }
 

@@ -4,7 +4,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CloseCode } from '@switchboard/protocol';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { CredentialError, TicketService, TokenVerifier, type Identity } from '../auth/index.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ConnectionManager } from '../connections/index.js';
 import { ENGINE, type Engine, type RateLimiter } from '../engine/index.js';
 import { GatewayLifecycle } from '../lifecycle/index.js';
@@ -13,6 +12,7 @@ import type { Admission, AdmissionResult, Rejection } from './admission.types.js
 import { clientAddress } from '../http/index.js';
 import { findCredential } from './credentials.js';
 import { malformedUpgrade } from './upgrade-request.js';
+import { ADMISSION_SETTINGS, type AdmissionSettings } from './admission-settings.js';
 
 /** What a draining or starting node tells clients to wait before they retry. */
 const UNAVAILABLE_RETRY_SECONDS = 5;
@@ -33,7 +33,7 @@ export class AdmissionService {
   private pending = 0;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(ADMISSION_SETTINGS.token) private readonly config: AdmissionSettings,
     @Inject(ENGINE) private readonly engine: Engine,
     private readonly lifecycle: GatewayLifecycle,
     private readonly origins: OriginPolicy,

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { GatewayHttpException } from '../http/index.js';
+import { API_SETTINGS, type ApiSettings } from './api-settings.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -14,7 +14,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export class ApiKeyGuard implements CanActivate {
   private readonly expected?: Buffer;
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+  constructor(@Inject(API_SETTINGS.token) config: ApiSettings) {
     this.expected = config.apiKey === undefined ? undefined : digest(config.apiKey);
   }
 

@@ -3,7 +3,6 @@ import { CloseCode, type Json } from '@switchboard/protocol';
 import { apiPublishKey, ChannelPublisher } from '../channels/index.js';
 import { ENGINE, type Engine } from '../engine/index.js';
 import { ApiKeyGuard } from './api-key.guard.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import {
   broadcastBody,
   channelName,
@@ -13,13 +12,14 @@ import {
   parseOr400,
   publishBody,
 } from './api-bodies.js';
+import { API_SETTINGS, type ApiSettings } from './api-settings.js';
 
 /** The server API: how backends in any language reach channels and users. */
 @Controller('api')
 @UseGuards(ApiKeyGuard)
 export class ServerApiController {
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(API_SETTINGS.token) private readonly config: ApiSettings,
     private readonly publisher: ChannelPublisher,
     @Inject(ENGINE) private readonly engine: Engine,
   ) {}

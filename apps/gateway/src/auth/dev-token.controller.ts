@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
+import { CLOCK, type Clock } from '../clock/index.js';
 import { GatewayHttpException } from '../http/index.js';
+import { AUTH_SETTINGS, type AuthSettings } from './auth-settings.js';
 
 const devTokenRequest = z
   .object({
@@ -19,7 +20,10 @@ const devTokenRequest = z
  */
 @Controller('dev')
 export class DevTokenController {
-  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+  constructor(
+    @Inject(AUTH_SETTINGS.token) private readonly config: AuthSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Post('token')
   @HttpCode(201)
@@ -31,7 +35,7 @@ export class DevTokenController {
     }
     const { userId, ttlSeconds, channels, publish } = parsed.data;
     const { secret, userClaim, issuer, audience } = this.config.jwt as { secret: string; userClaim: string; issuer?: string; audience?: string };
-    const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
+    const exp = Math.floor(this.clock.now() / 1000) + ttlSeconds;
     const claims = { [userClaim]: userId, exp, ...(channels ? { channels } : {}), ...(publish ? { publish } : {}) };
     const token = jwt.sign(claims, secret, {
       algorithm: 'HS256',

@@ -2,15 +2,15 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import jwt from 'jsonwebtoken';
 import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { CredentialError, identityFromClaims, type Identity } from './identity.js';
 import { TokenVerifier, verifyOptions } from './token-verifier.service.js';
+import { AUTH_SETTINGS, type AuthSettings } from './auth-settings.js';
 
 /** `Authorization: Bearer <JWT>` for HTTP routes, verified exactly as the handshake verifies. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(AUTH_SETTINGS.token) private readonly config: AuthSettings,
     verifier: TokenVerifier,
   ) {
     const secretOrKeyProvider: SecretOrKeyProvider = (_request, rawToken: string, done) => {

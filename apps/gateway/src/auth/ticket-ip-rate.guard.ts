@@ -1,9 +1,9 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ENGINE, type Engine, type RateLimiter } from '../engine/index.js';
 import { clientAddress } from '../http/index.js';
 import { ticketBucket, ticketRateLimited } from './ticket-rate.js';
+import { AUTH_SETTINGS, type AuthSettings } from './auth-settings.js';
 
 /**
  * `TICKET_RATE_PER_IP` ticket requests a second from one client IP. Runs before the JWT
@@ -15,7 +15,7 @@ export class TicketIpRateGuard implements CanActivate {
   private readonly limiter: RateLimiter;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(AUTH_SETTINGS.token) private readonly config: AuthSettings,
     @Inject(ENGINE) engine: Engine,
   ) {
     this.limiter = engine.rateLimiter('ticket-ip', ticketBucket(config.ticketRate.perIp));

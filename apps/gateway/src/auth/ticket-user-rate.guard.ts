@@ -1,9 +1,9 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ENGINE, type Engine, type RateLimiter } from '../engine/index.js';
 import type { Identity } from './identity.js';
 import { ticketBucket, ticketRateLimited } from './ticket-rate.js';
+import { AUTH_SETTINGS, type AuthSettings } from './auth-settings.js';
 
 /**
  * `TICKET_RATE_PER_USER` tickets a second for one user, wherever the requests come from.
@@ -13,7 +13,7 @@ import { ticketBucket, ticketRateLimited } from './ticket-rate.js';
 export class TicketUserRateGuard implements CanActivate {
   private readonly limiter: RateLimiter;
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, @Inject(ENGINE) engine: Engine) {
+  constructor(@Inject(AUTH_SETTINGS.token) config: AuthSettings, @Inject(ENGINE) engine: Engine) {
     this.limiter = engine.rateLimiter('ticket-user', ticketBucket(config.ticketRate.perUser));
   }
 

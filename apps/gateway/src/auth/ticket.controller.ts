@@ -3,18 +3,18 @@ import { AuthGuard } from '@nestjs/passport';
 import type { TicketResponse } from '@switchboard/protocol';
 import type { Request } from 'express';
 import { OriginGuard } from '../origins/index.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { publicUrls } from '../http/index.js';
 import type { Identity } from './identity.js';
 import { TicketIpRateGuard } from './ticket-ip-rate.guard.js';
 import { TicketService } from './ticket.service.js';
 import { TicketUserRateGuard } from './ticket-user-rate.guard.js';
+import { AUTH_SETTINGS, type AuthSettings } from './auth-settings.js';
 
 /** `POST /ws/ticket`: trades a JWT for a single-use ticket a browser can put in the URL. */
 @Controller('ws')
 export class TicketController {
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(AUTH_SETTINGS.token) private readonly config: AuthSettings,
     private readonly tickets: TicketService,
   ) {}
 

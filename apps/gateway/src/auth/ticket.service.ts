@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '../clock/index.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ENGINE, type Engine } from '../engine/index.js';
 import type { Identity } from './identity.js';
+import { AUTH_SETTINGS, type AuthSettings } from './auth-settings.js';
 
 /** 256 random bits, well above the protocol's 128. */
 const TICKET_BYTES = 32;
@@ -12,7 +12,7 @@ const TICKET_BYTES = 32;
 @Injectable()
 export class TicketService {
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(AUTH_SETTINGS.token) private readonly config: AuthSettings,
     @Inject(ENGINE) private readonly engine: Engine,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import jwt, { type Algorithm, type GetPublicKeyOrSecret, type VerifyOptions } from 'jsonwebtoken';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { CredentialError, identityFromClaims, type Identity } from './identity.js';
 import { createKeyResolver, type KeyResolver } from './key-resolver.js';
+import { AUTH_SETTINGS, type AuthSettings } from './auth-settings.js';
 
 /** The jsonwebtoken options the ticket endpoint and the handshake share. */
-export function verifyOptions(config: GatewayConfig): VerifyOptions & { algorithms: Algorithm[] } {
+export function verifyOptions(config: AuthSettings): VerifyOptions & { algorithms: Algorithm[] } {
   return {
     algorithms: config.jwt.algorithms as Algorithm[],
     ...(config.jwt.issuer ? { issuer: config.jwt.issuer } : {}),
@@ -25,7 +25,7 @@ export class TokenVerifier implements OnModuleDestroy {
   private readonly options: VerifyOptions & { algorithms: Algorithm[] };
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(AUTH_SETTINGS.token) private readonly config: AuthSettings,
     @InjectPinoLogger('jwt') log: PinoLogger,
   ) {
     const keys = createKeyResolver(config.jwt, (reason) =>

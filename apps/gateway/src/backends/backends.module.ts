@@ -1,14 +1,16 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { getLoggerToken, type PinoLogger } from 'nestjs-pino';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
-import { MetricsService } from '../metrics/index.js';
+import { CLOCK, ClockModule, type Clock } from '../clock/index.js';
+import { provideSlice } from '../config/index.js';
+import { MetricsModule, MetricsService } from '../metrics/index.js';
 import { BACKEND_BRIDGE, type BackendBridge } from './backend-bridge.js';
+import { BACKEND_SETTINGS, type BackendsSettings } from './backends-settings.js';
 import { HttpBackendBridge } from './http-backend-bridge.js';
 import { NoBackendBridge } from './no-backend-bridge.js';
 
 /** Without `BACKEND_URL` no pool or breaker is built at all, hence a factory. */
-function createBackendBridge(config: GatewayConfig, metrics: MetricsService, log: PinoLogger): BackendBridge {
-  if (config.backend) return new HttpBackendBridge(config, metrics, log);
+function createBackendBridge(config: BackendsSettings, metrics: MetricsService, clock: Clock, log: PinoLogger): BackendBridge {
+  if (config.backend) return new HttpBackendBridge(config, metrics, clock, log);
   log.info('no BACKEND_URL: application messages answer BACKEND_UNAVAILABLE');
   return new NoBackendBridge();
 }
@@ -17,12 +19,13 @@ function createBackendBridge(config: GatewayConfig, metrics: MetricsService, log
  * Provides the {@link BackendBridge} under {@link BACKEND_BRIDGE}: HTTP to `BACKEND_URL`
  * when set, otherwise one that refuses application messages. Closes it on shutdown.
  */
-@Global()
 @Module({
+  imports: [ClockModule, MetricsModule],
   providers: [
+    provideSlice(BACKEND_SETTINGS),
     {
       provide: BACKEND_BRIDGE,
-      inject: [GATEWAY_CONFIG, MetricsService, getLoggerToken('backend')],
+      inject: [BACKEND_SETTINGS.token, MetricsService, CLOCK, getLoggerToken('backend')],
       useFactory: createBackendBridge,
     },
   ],

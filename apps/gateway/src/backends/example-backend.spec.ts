@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { PinoLogger } from 'nestjs-pino';
+import { systemClock } from '../clock/index.js';
 import { startExampleBackend } from '../../../../examples/backend-node/server.mjs';
 import { loadSchemas } from '../application-messages/load-schemas.js';
 import type { GatewayConfig } from '../config/index.js';
@@ -59,7 +60,7 @@ function bridgeTo(url: string, secret = SECRET): HttpBackendBridge {
   const config = {
     backend: { url, secret, timeoutMs: 2_000, maxConnections: 2, breaker: { errorPercent: 50, minRequests: 10, resetMs: 10_000 } },
   } as GatewayConfig;
-  const bridge = new HttpBackendBridge(config, new MetricsService(), new PinoLogger({ pinoHttp: { level: 'silent' } }));
+  const bridge = new HttpBackendBridge(config, new MetricsService(), systemClock, new PinoLogger({ pinoHttp: { level: 'silent' } }));
   disposers.push(() => bridge.close());
   return bridge;
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PinoLogger } from 'nestjs-pino';
+import { systemClock } from '../clock/index.js';
 import { verifySignature } from '../../../../examples/backend-node/server.mjs';
 import type { BackendSettings, GatewayConfig } from '../config/index.js';
 import { MetricsService } from '../metrics/index.js';
@@ -52,7 +53,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 function bridgeFor(url: string, settings: Partial<BackendSettings> = {}) {
   const metrics = new MetricsService();
   const backend: BackendSettings = { url, secret: SECRET, timeoutMs: 2_000, maxConnections: 4, breaker: NEVER_OPENS, ...settings };
-  const bridge = new HttpBackendBridge({ backend } as GatewayConfig, metrics, new PinoLogger({ pinoHttp: { level: 'silent' } }));
+  const bridge = new HttpBackendBridge({ backend } as GatewayConfig, metrics, systemClock, new PinoLogger({ pinoHttp: { level: 'silent' } }));
   disposers.push(() => bridge.close());
   return { bridge, metrics };
 }

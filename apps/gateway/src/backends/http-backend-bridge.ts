@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import CircuitBreaker from 'opossum';
 import { Pool } from 'undici';
-import { GATEWAY_CONFIG, type BackendSettings, type GatewayConfig } from '../config/index.js';
+import { CLOCK, type Clock } from '../clock/index.js';
+import type { BackendSettings } from '../config/index.js';
 import { MetricsService } from '../metrics/index.js';
 import type { BackendBridge, BackendOutcome, BackendRequest } from './backend-bridge.js';
 import { BackendFailure, type FailureKind } from './backend-failure.js';
 import { SIGNATURE_HEADER, signBody } from './body-signature.js';
 import { readAnswer, UNAVAILABLE_MESSAGE } from './read-answer.js';
+import { BACKEND_SETTINGS, type BackendsSettings } from './backends-settings.js';
 
 /** Values of the `outcome` label of `switchboard_backend_requests_total`. */
 export type BackendRequestOutcome = 'ok' | FailureKind | 'circuit_open';
@@ -28,8 +30,9 @@ export class HttpBackendBridge implements BackendBridge {
   private closing?: Promise<void>;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(BACKEND_SETTINGS.token) config: BackendsSettings,
     private readonly metrics: MetricsService,
+    @Inject(CLOCK) private readonly clock: Clock,
     @InjectPinoLogger('backend') private readonly log: PinoLogger,
   ) {
     if (!config.backend) throw new Error('HttpBackendBridge needs config.backend (BACKEND_URL)');
@@ -79,7 +82,7 @@ export class HttpBackendBridge implements BackendBridge {
   private async send(body: string): Promise<BackendOutcome> {
     const abort = new AbortController();
     // One deadline for queueing, connecting, the answer and its body.
-    const timer = setTimeout(() => abort.abort(), this.settings.timeoutMs);
+    const timer = this.clock.setTimeout(() => abort.abort(), this.settings.timeoutMs);
     try {
       const response = await this.pool.request({
         path: this.path,
@@ -93,7 +96,7 @@ export class HttpBackendBridge implements BackendBridge {
         body,
         signal: abort.signal,
       });
-      return await readAnswer(response);
+      return await readAnswer(response, this.clock.now());
     } catch (error) {
       if (error instanceof BackendFailure) throw error;
       if (abort.signal.aborted) {
@@ -105,7 +108,7 @@ export class HttpBackendBridge implements BackendBridge {
         error: code ?? message,
       });
     } finally {
-      clearTimeout(timer);
+      this.clock.clearTimeout(timer);
     }
   }
 
@@ -145,7 +148,7 @@ export class HttpBackendBridge implements BackendBridge {
       enableSnapshots: false,
     });
     breaker.on('open', () => {
-      this.openedAt = Date.now();
+      this.openedAt = this.clock.now();
       this.log.warn({ resetMs }, 'backend failing: circuit open, messages answer BACKEND_UNAVAILABLE without calling it');
     });
     breaker.on('halfOpen', () => this.log.info('backend circuit half-open: trying one message'));
@@ -155,7 +158,7 @@ export class HttpBackendBridge implements BackendBridge {
 
   /** Until the circuit half-opens; once half-open, the one trial request ends within the timeout. */
   private retryAfterMs(): number {
-    const untilHalfOpen = this.openedAt + this.settings.breaker.resetMs - Date.now();
+    const untilHalfOpen = this.openedAt + this.settings.breaker.resetMs - this.clock.now();
     return untilHalfOpen > 0 ? Math.ceil(untilHalfOpen) : this.settings.timeoutMs;
   }
 

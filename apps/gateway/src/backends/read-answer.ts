@@ -17,7 +17,8 @@ export const UNAVAILABLE_MESSAGE = 'the backend is unavailable; try again later'
  * 2xx is the reply; anything else throws a {@link BackendFailure}. The body is always
  * consumed or destroyed, so the connection returns to the pool.
  */
-export async function readAnswer({ statusCode: status, headers, body }: Dispatcher.ResponseData): Promise<BackendOutcome> {
+/** `now` is the time a `Retry-After` date is measured from. */
+export async function readAnswer({ statusCode: status, headers, body }: Dispatcher.ResponseData, now: number): Promise<BackendOutcome> {
   if (status >= 200 && status < 300) {
     const text = await readText(body);
     if (text === undefined) throw unavailable(`answer over ${MAX_ANSWER_BYTES} bytes`, status);
@@ -26,16 +27,16 @@ export async function readAnswer({ statusCode: status, headers, body }: Dispatch
     if (reply === undefined) throw unavailable('2xx answer that is not JSON', status);
     return { ok: true, reply: reply.value };
   }
-  if (status >= 400 && status < 500) throw rejection(status, headers, await readText(body));
+  if (status >= 400 && status < 500) throw rejection(status, headers, await readText(body), now);
   await body.dump();
-  throw unavailable(`HTTP ${status}`, status, retryAfter(headers));
+  throw unavailable(`HTTP ${status}`, status, retryAfter(headers, now));
 }
 
-function rejection(status: number, headers: Dispatcher.ResponseData['headers'], text: string | undefined): BackendFailure {
+function rejection(status: number, headers: Dispatcher.ResponseData['headers'], text: string | undefined, now: number): BackendFailure {
   const error = text === undefined ? undefined : errorBody(text);
   if (error) return new BackendFailure('rejected', error, `HTTP ${status} ${error.code}`, { status, code: error.code });
   if (status === 429) {
-    const outcome: FailedOutcome = { ok: false, code: 'RATE_LIMITED', message: 'the backend is busy; try again later', ...retryAfter(headers) };
+    const outcome: FailedOutcome = { ok: false, code: 'RATE_LIMITED', message: 'the backend is busy; try again later', ...retryAfter(headers, now) };
     return new BackendFailure('rejected', outcome, 'HTTP 429 without an error body', { status });
   }
   // Not the documented error shape: the backend refused the message, and sending the same
@@ -68,10 +69,10 @@ function unavailable(reason: string, status: number, extra: { retryAfterMs?: num
 }
 
 /** `Retry-After` in seconds or as an HTTP date, when it lies in the future. */
-function retryAfter(headers: Dispatcher.ResponseData['headers']): { retryAfterMs?: number } {
+function retryAfter(headers: Dispatcher.ResponseData['headers'], now: number): { retryAfterMs?: number } {
   const value = headers['retry-after'];
   if (typeof value !== 'string') return {};
-  const ms = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : Date.parse(value) - Date.now();
+  const ms = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : Date.parse(value) - now;
   return Number.isFinite(ms) && ms > 0 ? { retryAfterMs: ms } : {};
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { matchesAny, patternsFromClaim } from './channel-patterns.js';
+import { CHANNEL_SETTINGS, type ChannelsSettings } from './channels-settings.js';
 
 /** Whom a permission check is about: a user and the claims of its credential. */
 export interface ChannelActor {
@@ -14,7 +14,7 @@ export interface ChannelActor {
  */
 @Injectable()
 export class ChannelPermissions {
-  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+  constructor(@Inject(CHANNEL_SETTINGS.token) private readonly config: ChannelsSettings) {}
 
   canSubscribe(actor: ChannelActor, channel: string): boolean {
     return (

@@ -25,7 +25,7 @@ export type ConnectionPolicy = 'reject' | 'evict-oldest';
 export type EngineKind = (typeof ENGINE_KINDS)[number];
 
 /** Which engine keeps what outlives one connection, and how long a connection slot lives. */
-export interface EngineSettings {
+export interface EngineChoice {
   kind: EngineKind;
   /** A connection slot expires after this unless its node renews it, which it does every third of it. */
   slotLeaseMs: number;
@@ -77,7 +77,7 @@ export interface GatewayConfig {
   /** Proxies in front of the gateway that append to `X-Forwarded-For` (used with `trustProxy`). */
   trustProxyHops: number;
   http: HttpSettings;
-  engine: EngineSettings;
+  engine: EngineChoice;
   jwt: JwtSettings;
   /** Origin allowlist entries; `['*']` allows any origin. */
   allowedOrigins: string[];

@@ -5,8 +5,10 @@ export {
   type ChannelSettings,
   type ConnectionPolicy,
   type EngineKind,
-  type EngineSettings,
+  type EngineChoice,
   type GatewayConfig,
   type JwtSettings,
 } from './gateway-config.js';
+export { ConfigModule } from './config.module.js';
+export { configSlice, provideSlice, type ConfigSlice, type SliceOf } from './config-slice.js';
 export { parseOriginEntry, defaultPort, type OriginEntry } from './origin-entry.js';

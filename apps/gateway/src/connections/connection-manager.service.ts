@@ -4,10 +4,10 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { WebSocket } from 'ws';
 import type { Identity } from '../auth/index.js';
 import { CLOCK, type Clock, type ClockTimer } from '../clock/index.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ENGINE, type Engine } from '../engine/index.js';
 import { closeCodeLabel, MetricsService } from '../metrics/index.js';
 import { Connection } from './connection.js';
+import { CONNECTION_SETTINGS, type ConnectionsSettings } from './connections-settings.js';
 
 /**
  * The connections open on this node: registers and releases them, runs the heartbeat,
@@ -20,7 +20,7 @@ export class ConnectionManager implements OnModuleDestroy {
   private readonly heartbeat: ClockTimer;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(CONNECTION_SETTINGS.token) private readonly config: ConnectionsSettings,
     @Inject(ENGINE) private readonly engine: Engine,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: MetricsService,

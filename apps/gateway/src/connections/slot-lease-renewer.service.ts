@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { CLOCK, type Clock, type ClockTimer } from '../clock/index.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ENGINE, type Engine } from '../engine/index.js';
 import { ConnectionManager } from './connection-manager.service.js';
+import { CONNECTION_SETTINGS, type ConnectionsSettings } from './connections-settings.js';
 
 /** Renewals per lease: two can be missed before a live node's slot expires. */
 const RENEWALS_PER_LEASE = 3;
@@ -20,7 +20,7 @@ export class SlotLeaseRenewer implements OnModuleInit, OnModuleDestroy {
   private readonly leaseMs: number;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(CONNECTION_SETTINGS.token) config: ConnectionsSettings,
     @Inject(ENGINE) private readonly engine: Engine,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly connections: ConnectionManager,

@@ -1,13 +1,13 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { PROTOCOL_VERSION, SUBPROTOCOL, type DiscoveryDocument } from '@switchboard/protocol';
 import type { Request, Response } from 'express';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { publicUrls } from '../http/index.js';
+import { DISCOVERY_SETTINGS, type DiscoverySettings } from './discovery-settings.js';
 
 /** `GET /ws/config`: what a client needs to connect (protocol §8). Public. */
 @Controller('ws')
 export class DiscoveryController {
-  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+  constructor(@Inject(DISCOVERY_SETTINGS.token) private readonly config: DiscoverySettings) {}
 
   @Get('config')
   document(@Req() request: Request, @Res({ passthrough: true }) response: Response): DiscoveryDocument {

@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { CloseCode } from '@switchboard/protocol';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ConnectionManager } from '../connections/index.js';
 import { GatewayLifecycle } from '../lifecycle/index.js';
+import { DRAIN_SETTINGS, type DrainSettings } from './drain-settings.js';
 
 /**
  * Graceful shutdown (SIGTERM/SIGINT, or a drain command on the node bus): stop admitting,
@@ -12,15 +12,21 @@ import { GatewayLifecycle } from '../lifecycle/index.js';
  * close them 1012, and wait for them to go, at most `DRAIN_TIMEOUT_MS`.
  */
 @Injectable()
-export class DrainService {
+export class DrainService implements BeforeApplicationShutdown {
   private draining?: Promise<void>;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(DRAIN_SETTINGS.token) private readonly config: DrainSettings,
     private readonly lifecycle: GatewayLifecycle,
     private readonly connections: ConnectionManager,
     @InjectPinoLogger('drain') private readonly log: PinoLogger,
   ) {}
+
+  /** Nest's shutdown, on a signal or `app.close()`: the node drains before anything closes. */
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.log.info({ signal }, 'shutting down');
+    await this.drain();
+  }
 
   /** Drains the node once; a second call, from a signal or the bus, joins the first. */
   drain(): Promise<void> {

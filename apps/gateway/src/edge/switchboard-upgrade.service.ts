@@ -5,9 +5,10 @@ import { SUBPROTOCOL } from '@switchboard/protocol';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { WebSocketServer } from 'ws';
 import { AdmissionService, writeRejection, type AdmissionResult } from '../admission/index.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
+import { DrainService } from '../drain/index.js';
 import { MetricsService } from '../metrics/index.js';
 import { SessionOpener } from '../session/index.js';
+import { EDGE_SETTINGS, type EdgeSettings } from './edge-settings.js';
 
 /**
  * The Switchboard endpoint's upgrade: admission first, then the WebSocket handshake for
@@ -19,9 +20,10 @@ export class SwitchboardUpgrade implements BeforeApplicationShutdown {
   private readonly server: WebSocketServer;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(EDGE_SETTINGS.token) config: EdgeSettings,
     private readonly admission: AdmissionService,
     private readonly sessions: SessionOpener,
+    private readonly drainer: DrainService,
     private readonly metrics: MetricsService,
     @InjectPinoLogger('handshake') private readonly log: PinoLogger,
   ) {
@@ -69,8 +71,13 @@ export class SwitchboardUpgrade implements BeforeApplicationShutdown {
     });
   }
 
-  /** Ends every WebSocket still open, so the HTTP server can close behind them. */
+  /**
+   * Ends every WebSocket the drain left open, so the HTTP server can close behind them.
+   * Nest runs these hooks in no order we choose: waiting for the drain (which joins the
+   * one already running) keeps clients from being cut before they were told to go.
+   */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.drainer.drain();
     for (const client of this.server.clients) client.terminate();
     await new Promise((resolve) => this.server.close(resolve));
   }

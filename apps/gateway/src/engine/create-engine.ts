@@ -1,13 +1,10 @@
 import type { Clock } from '../clock/index.js';
-import type { GatewayConfig } from '../config/index.js';
+import type { EngineSettings } from './engine-settings.js';
 import type { Engine, EnginePolicy } from './engine.js';
 import { MemoryEngine } from './memory/index.js';
 
-/** The slice of configuration an engine is built from. */
-export type EngineConfig = Pick<GatewayConfig, 'engine' | 'channels'>;
-
 /** The policy every engine takes, from the configuration. */
-export function enginePolicy({ channels }: EngineConfig): EnginePolicy {
+export function enginePolicy({ channels }: EngineSettings): EnginePolicy {
   return {
     broker: {
       history: { size: channels.historySize, ttlMs: channels.historyTtlMs, maxBytes: channels.historyMaxBytes },
@@ -17,7 +14,7 @@ export function enginePolicy({ channels }: EngineConfig): EnginePolicy {
 }
 
 /** Builds the engine `ENGINE` names, reading time through `clock`. */
-export function createEngine(config: EngineConfig, clock: Clock): Engine {
+export function createEngine(config: EngineSettings, clock: Clock): Engine {
   switch (config.engine.kind) {
     case 'memory':
       return new MemoryEngine({ ...enginePolicy(config), historyMaxTotalBytes: config.channels.historyMaxTotalBytes }, clock);

@@ -1,18 +1,22 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, ClockModule, type Clock } from '../clock/index.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
+import { provideSlice } from '../config/index.js';
 import { createEngine } from './create-engine.js';
+import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings.js';
 import { ENGINE, type Engine } from './engine.js';
 
-/** Provides the {@link Engine} the configuration names (`ENGINE`), and closes it at shutdown. */
-@Global()
+/**
+ * Provides the {@link Engine} the configuration names (`ENGINE`), and closes it at shutdown.
+ * A static module: every module that imports it shares the one engine.
+ */
 @Module({
   imports: [ClockModule],
   providers: [
+    provideSlice(ENGINE_SETTINGS),
     {
       provide: ENGINE,
-      inject: [GATEWAY_CONFIG, CLOCK],
-      useFactory: (config: GatewayConfig, clock: Clock): Engine => createEngine(config, clock),
+      inject: [ENGINE_SETTINGS.token, CLOCK],
+      useFactory: (config: EngineSettings, clock: Clock): Engine => createEngine(config, clock),
     },
   ],
   exports: [ENGINE],

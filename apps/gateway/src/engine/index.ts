@@ -19,6 +19,7 @@ export type {
   TicketGrant,
   TicketStore,
 } from './seams/index.js';
-export { createEngine, enginePolicy, type EngineConfig } from './create-engine.js';
+export { createEngine, enginePolicy } from './create-engine.js';
+export { ENGINE_SETTINGS, type EngineSettings } from './engine-settings.js';
 export { MemoryEngine, type MemoryEngineOptions } from './memory/index.js';
 export { EngineModule } from './engine.module.js';

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Json, SubscribeFrame } from '@switchboard/protocol';
 import { ChannelHub, ChannelPermissions, subscribeAckText } from '../channels/index.js';
 import { CLOCK, type Clock } from '../clock/index.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import type { Connection } from '../connections/index.js';
 import type { StreamPosition } from '../engine/index.js';
 import { FrameError } from './frame-error.js';
 import type { FrameHandler, FrameReply } from './frame-handler.js';
+import { FRAME_SETTINGS, type FramesSettings } from './frames-settings.js';
 
 /**
  * `subscribe` (protocol §6): the ack carries the channel's position and, with `since`, what
@@ -18,7 +18,7 @@ export class SubscribeHandler implements FrameHandler<SubscribeFrame> {
   readonly sequential = true;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(FRAME_SETTINGS.token) private readonly config: FramesSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly hub: ChannelHub,
     private readonly permissions: ChannelPermissions,

@@ -16,12 +16,15 @@ export interface PublicUrls {
 /** A host with an optional port, as `Host` carries it: nothing that could add a path or userinfo. */
 const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
-export function publicUrls(config: GatewayConfig, request: IncomingMessage): PublicUrls {
+/** The settings public URLs are built from. */
+export type PublicUrlSettings = Pick<GatewayConfig, 'publicUrl' | 'trustProxy' | 'port'>;
+
+export function publicUrls(config: PublicUrlSettings, request: IncomingMessage): PublicUrls {
   const http = config.publicUrl ?? fromRequest(config, request);
   return { http, ws: http.replace(/^http/, 'ws') + WS_PATH, fromRequest: config.publicUrl === undefined };
 }
 
-function fromRequest(config: GatewayConfig, request: IncomingMessage): string {
+function fromRequest(config: PublicUrlSettings, request: IncomingMessage): string {
   const forwarded = config.trustProxy ? firstValue(request.headers['x-forwarded-proto']) : undefined;
   const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
   const scheme = forwarded === 'https' || forwarded === 'http' ? forwarded : encrypted ? 'https' : 'http';

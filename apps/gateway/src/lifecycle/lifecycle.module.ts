@@ -1,6 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { GatewayLifecycle } from './gateway-lifecycle.js';
 
-@Global()
+/** The node's lifecycle state, read by admission, health and drain. */
 @Module({ providers: [GatewayLifecycle], exports: [GatewayLifecycle] })
 export class LifecycleModule {}

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GATEWAY_CONFIG, defaultPort, parseOriginEntry, type GatewayConfig, type OriginEntry } from '../config/index.js';
+import { defaultPort, parseOriginEntry, type OriginEntry } from '../config/index.js';
+import { ORIGIN_SETTINGS, type OriginsSettings } from './origins-settings.js';
 
 /**
  * The origin allowlist of protocol §3, shared by the handshake and CORS. A request
@@ -10,7 +11,7 @@ export class OriginPolicy {
   private readonly anyOrigin: boolean;
   private readonly entries: OriginEntry[];
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+  constructor(@Inject(ORIGIN_SETTINGS.token) config: OriginsSettings) {
     this.anyOrigin = config.allowedOrigins.includes('*');
     this.entries = config.allowedOrigins
       .filter((entry) => entry !== '*')

@@ -1,8 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { provideSlice } from '../config/index.js';
+import { ORIGIN_SETTINGS } from './origins-settings.js';
 import { OriginGuard } from './origin.guard.js';
 import { OriginPolicy } from './origin-policy.js';
 
 /** The origin allowlist, for the handshake, CORS and the ticket route alike. */
-@Global()
-@Module({ providers: [OriginPolicy, OriginGuard], exports: [OriginPolicy, OriginGuard] })
+@Module({ providers: [provideSlice(ORIGIN_SETTINGS), OriginPolicy, OriginGuard], exports: [OriginPolicy, OriginGuard] })
 export class OriginsModule {}

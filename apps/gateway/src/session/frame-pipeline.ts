@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CloseCode, PolicyCloseReason, parseClientFrame, type ClientFrame, type ParseFailure } from '@switchboard/protocol';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { RawData } from 'ws';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ENGINE, type Engine, type RateLimiter } from '../engine/index.js';
 import { FrameError, FrameHandlers, type FrameHandler } from '../frames/index.js';
 import { MetricsService } from '../metrics/index.js';
 import { sendReply } from './send-reply.js';
 import type { Session } from './session.js';
+import { SESSION_SETTINGS, type SessionSettings } from './session-settings.js';
 
 const INTERNAL = new FrameError('INTERNAL', 'internal error');
 
@@ -28,7 +28,7 @@ export class FramePipeline {
   private readonly limiter: RateLimiter;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(SESSION_SETTINGS.token) private readonly config: SessionSettings,
     @Inject(ENGINE) engine: Engine,
     private readonly handlers: FrameHandlers,
     private readonly metrics: MetricsService,

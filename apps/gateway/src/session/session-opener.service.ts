@@ -5,10 +5,10 @@ import type { WebSocket } from 'ws';
 import type { Admission } from '../admission/index.js';
 import { ChannelHub } from '../channels/index.js';
 import { CLOCK, type Clock } from '../clock/index.js';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config/index.js';
 import { ConnectionManager } from '../connections/index.js';
 import { FramePipeline } from './frame-pipeline.js';
 import { Session } from './session.js';
+import { SESSION_SETTINGS, type SessionSettings } from './session-settings.js';
 
 /**
  * Turns an upgraded socket into a served connection, in this order: registered with the
@@ -19,7 +19,7 @@ import { Session } from './session.js';
 @Injectable()
 export class SessionOpener {
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(SESSION_SETTINGS.token) private readonly config: SessionSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly connections: ConnectionManager,
     private readonly hub: ChannelHub,
