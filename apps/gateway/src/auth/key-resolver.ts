@@ -1,5 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { JwtHeader } from 'jsonwebtoken';
+import type { Clock } from '../clock/index.js';
 import type { JwtSettings } from '../config/index.js';
 import { JwksKeySet } from './jwks-key-set.js';
 
@@ -20,14 +21,19 @@ export interface KeySource {
  * JWKS URL the first fetch starts at once but is not awaited: a JWKS server that is down
  * delays no startup, and tokens wait for that fetch rather than fail while it runs.
  */
-export function createKeyResolver(jwt: JwtSettings, onFetchFailed?: (reason: string) => void): KeySource {
+export function createKeyResolver(jwt: JwtSettings, clock: Clock, onFetchFailed?: (reason: string) => void): KeySource {
   if (jwt.mode !== 'jwks') {
     // A KeyObject built once: given a string, jsonwebtoken first tries to parse it as a
     // public key on every verification, which cost a third of a handshake's CPU.
     const secret = createSecretKey(Buffer.from(jwt.secret));
     return { resolveKey: async () => secret, close: () => undefined };
   }
-  const keys = new JwksKeySet({ url: jwt.jwksUrl, refreshMs: jwt.refreshMs, cooldownMs: jwt.cooldownMs, onFetchFailed });
+  const every = (ms: number, task: () => void) => {
+    const timer = clock.setInterval(task, ms).unref();
+    return () => clock.clearInterval(timer);
+  };
+  const environment = { now: () => clock.now(), every };
+  const keys = new JwksKeySet({ url: jwt.jwksUrl, refreshMs: jwt.refreshMs, cooldownMs: jwt.cooldownMs, onFetchFailed, environment });
   keys.start();
   return { resolveKey: (header) => keys.find(header.kid), close: () => keys.close() };
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import jwt, { type Algorithm, type GetPublicKeyOrSecret, type VerifyOptions } from 'jsonwebtoken';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { CLOCK, type Clock } from '../clock/index.js';
 import { CredentialError, identityFromClaims, type Identity } from './identity.js';
 import { createKeyResolver, type KeyResolver } from './key-resolver.js';
 import { AUTH_SETTINGS, type AuthSettings } from './auth-settings.js';
@@ -26,9 +27,10 @@ export class TokenVerifier implements OnModuleDestroy {
 
   constructor(
     @Inject(AUTH_SETTINGS.token) private readonly config: AuthSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
     @InjectPinoLogger('jwt') log: PinoLogger,
   ) {
-    const keys = createKeyResolver(config.jwt, (reason) =>
+    const keys = createKeyResolver(config.jwt, clock, (reason) =>
       log.warn({ reason }, 'JWKS fetch failed; the keys already known stay in use'),
     );
     this.resolveKey = keys.resolveKey;
@@ -51,7 +53,8 @@ export class TokenVerifier implements OnModuleDestroy {
       );
     };
     const claims = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      jwt.verify(token, resolveKey, this.options, (error, decoded) => {
+      const options = { ...this.options, clockTimestamp: Math.floor(this.clock.now() / 1000) };
+      jwt.verify(token, resolveKey, options, (error, decoded) => {
         if (keyError) reject(keyError);
         else if (error) reject(new CredentialError(clientMessage(error.message)));
         else if (typeof decoded !== 'object' || decoded === null) reject(new CredentialError('token has no claims'));
