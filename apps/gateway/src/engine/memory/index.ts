@@ -1,2 +1,1 @@
 export { MemoryEngine } from './memory-engine.js';
-export { takeToken, fullAfterMs, type BucketState } from './token-bucket.js';
