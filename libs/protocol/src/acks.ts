@@ -1,7 +1,10 @@
 import type { Json, ServerEnvelope } from './envelope.js';
 
+// Type aliases, not interfaces: an alias of an object type is assignable to `Json`, so an
+// `AckFrameFor<T>` is also an `AckFrame` (a `ServerFrame`) the gateway can send as it is.
+
 /** A publication as `message` frames and recovered subscribe acks carry it (protocol §5–6). */
-export interface ChannelPublication {
+export type ChannelPublication = {
   channel: string;
   /** The publisher's payload, unchanged. */
   payload: Json;
@@ -11,19 +14,19 @@ export interface ChannelPublication {
   epoch: string;
   /** ms since epoch when the gateway accepted the publication. */
   ts: number;
-}
+};
 
 /** The `ack` of `auth`: when the new credential expires (protocol §5). */
-export interface AuthAckPayload {
+export type AuthAckPayload = {
   /** ms since epoch. */
   expiresAt: number;
-}
+};
 
 /**
  * The `ack` of `subscribe` (protocol §6): the channel's current position and, when
  * `since` could be served from history, every publication after it in order.
  */
-export interface SubscribeAckPayload {
+export type SubscribeAckPayload = {
   channel: string;
   epoch: string;
   /** Offset of the channel's last publication (0 before the first). */
@@ -32,18 +35,18 @@ export interface SubscribeAckPayload {
   recovered: boolean;
   /** Empty unless `recovered`. */
   publications: ChannelPublication[];
-}
+};
 
 /** The `ack` of `unsubscribe` (protocol §5); sent also for a channel one was not subscribed to. */
-export interface UnsubscribeAckPayload {
+export type UnsubscribeAckPayload = {
   channel: string;
-}
+};
 
 /** The `ack` of `publish`: where the publication landed (protocol §5). */
-export interface PublishAckPayload {
+export type PublishAckPayload = {
   offset: number;
   epoch: string;
-}
+};
 
 /**
  * The payload of the `ack` answering each kind of request, keyed by the request's frame

@@ -47,6 +47,7 @@ const WELCOME: Shape = {
   serverTime: number,
 };
 const ERROR: Shape = { code: string, message: string, recoverable: boolean, retryAfterMs: optional(duration) };
+
 /** Whether a value is an object of `shape`. */
 const shaped = (shape: Shape): Check => (value) => isRecord(value) && mismatch(value, shape) === undefined;
 

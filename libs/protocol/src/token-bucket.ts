@@ -38,6 +38,9 @@ export function rateLimitBucket(policy: RateLimitPolicy, refillFactor = 1): Toke
   return { capacity: policy.burst, refill: policy.messages * refillFactor, intervalMs: policy.intervalMs };
 }
 
+/** Tokens added per ms. */
+const perMs = (policy: TokenBucketPolicy): number => policy.refill / policy.intervalMs;
+
 /**
  * `state` refilled up to `now`; a missing state is a full bucket. A clock that goes
  * backwards counts as no time passing.
@@ -45,7 +48,7 @@ export function rateLimitBucket(policy: RateLimitPolicy, refillFactor = 1): Toke
 export function refillBucket(state: TokenBucketState | undefined, policy: TokenBucketPolicy, now: number): TokenBucketState {
   if (!state) return { tokens: policy.capacity, at: now };
   const elapsed = Math.max(0, now - state.at);
-  return { tokens: Math.min(policy.capacity, state.tokens + (elapsed * policy.refill) / policy.intervalMs), at: now };
+  return { tokens: Math.min(policy.capacity, state.tokens + elapsed * perMs(policy)), at: now };
 }
 
 /**
@@ -64,7 +67,7 @@ export function takeToken(
 ): { state: TokenBucketState; decision: TokenDecision } {
   const refilled = refillBucket(state, policy, now);
   if (refilled.tokens >= 1) return { state: { tokens: refilled.tokens - 1, at: now }, decision: { allowed: true } };
-  const retryAfterMs = Math.max(1, Math.ceil(((1 - refilled.tokens) * policy.intervalMs) / policy.refill));
+  const retryAfterMs = Math.max(1, Math.ceil((1 - refilled.tokens) / perMs(policy)));
   return { state: refilled, decision: { allowed: false, retryAfterMs } };
 }
 
