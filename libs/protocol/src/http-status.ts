@@ -1,4 +1,4 @@
-import { ErrorCode } from './error-codes.js';
+import type { ErrorCode } from './error-codes.js';
 
 /**
  * The error code for each HTTP status, for an error whose body names none (protocol §2):
@@ -7,18 +7,18 @@ import { ErrorCode } from './error-codes.js';
  * off the wire finds only what is listed.
  */
 export const ERROR_CODE_BY_STATUS: ReadonlyMap<number, ErrorCode> = new Map<number, ErrorCode>([
-  [400, ErrorCode.BAD_REQUEST],
-  [401, ErrorCode.UNAUTHORIZED],
-  [403, ErrorCode.FORBIDDEN],
-  [404, ErrorCode.NOT_FOUND],
+  [400, 'BAD_REQUEST'],
+  [401, 'UNAUTHORIZED'],
+  [403, 'FORBIDDEN'],
+  [404, 'NOT_FOUND'],
   // What the gateway sends when a request body is over its limit.
-  [413, ErrorCode.MESSAGE_TOO_LARGE],
-  [429, ErrorCode.RATE_LIMITED],
-  [500, ErrorCode.INTERNAL],
+  [413, 'MESSAGE_TOO_LARGE'],
+  [429, 'RATE_LIMITED'],
+  [500, 'INTERNAL'],
   // A proxy in front of the gateway that cannot reach it, or the gateway not ready.
-  [502, ErrorCode.UNAVAILABLE],
-  [503, ErrorCode.UNAVAILABLE],
-  [504, ErrorCode.UNAVAILABLE],
+  [502, 'UNAVAILABLE'],
+  [503, 'UNAVAILABLE'],
+  [504, 'UNAVAILABLE'],
 ]);
 
 /**
@@ -29,5 +29,5 @@ export const ERROR_CODE_BY_STATUS: ReadonlyMap<number, ErrorCode> = new Map<numb
  * const code = body?.error?.code ?? errorCodeForStatus(response.status);
  */
 export function errorCodeForStatus(status: number): ErrorCode {
-  return ERROR_CODE_BY_STATUS.get(status) ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST);
+  return ERROR_CODE_BY_STATUS.get(status) ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
 }
