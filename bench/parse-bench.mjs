@@ -1,7 +1,7 @@
 // What the gateway's frame parser costs per frame, next to JSON.parse alone: how much the
 // envelope checks and the MAX_JSON_DEPTH walk add. In-process, no gateway; needs
 // `npm run build -w @switchboard/protocol`.
-import { jsonDepthExceeds, parseClientFrame } from '../libs/protocol/dist/index.js';
+import { jsonDepthExceeds, parseClientFrame } from '../libs/protocol/dist/esm/index.js';
 
 const frame = (payload) => JSON.stringify({ type: 'publish', id: 'p-1', channel: 'room:1', payload });
 const shapes = [

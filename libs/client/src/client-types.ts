@@ -1,14 +1,9 @@
-import type { Json, Limits, MessageMap, MessageType, WelcomePayload } from '@switchboard/protocol';
+import type { Json, MessageMap, MessageType, WelcomePayload } from '@switchboard/protocol';
 import type { SwitchboardError } from './errors.js';
 import type { ClientState, StateChange } from './state.js';
 
-/** Limits assumed until the gateway advertises its own (the protocol's defaults). */
-export const DEFAULT_LIMITS: Limits = {
-  maxConnectionsPerUser: 5,
-  rateLimit: { messages: 60, intervalMs: 10_000, burst: 60 },
-  maxMessageBytes: 65_536,
-  heartbeatMs: 25_000,
-};
+/** Limits assumed until the gateway advertises its own: the protocol's defaults. */
+export { DEFAULT_LIMITS } from '@switchboard/protocol';
 
 /** Replies by message type, for typed `request()` answers; types left out answer `Json`. */
 export type ReplyMap<M extends MessageMap> = Partial<Record<MessageType<M>, unknown>>;

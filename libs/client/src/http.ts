@@ -1,15 +1,5 @@
-import { isDiscoveryDocument, isTicketResponse, type DiscoveryDocument, type ErrorCode, type TicketResponse } from '@switchboard/protocol';
+import { errorCodeForStatus, isDiscoveryDocument, isTicketResponse, type DiscoveryDocument, type TicketResponse } from '@switchboard/protocol';
 import { ClientErrorCode, SwitchboardError } from './errors.js';
-
-/** Codes for HTTP answers whose body carries none. */
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  429: 'RATE_LIMITED',
-  503: 'UNAVAILABLE',
-};
 
 /** GET the discovery document (protocol §8). @throws {SwitchboardError} typed by status, NETWORK or INVALID_RESPONSE */
 export async function fetchDiscovery(fetchImpl: typeof fetch, baseUrl: string, timeoutMs: number): Promise<DiscoveryDocument> {
@@ -48,7 +38,7 @@ async function call(fetchImpl: typeof fetch, url: string, init: RequestInit): Pr
   const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
   const retryAfter = Number(response.headers.get('retry-after'));
   throw new SwitchboardError(
-    body?.error?.code ?? CODE_BY_STATUS[response.status] ?? (response.status >= 500 ? 'UNAVAILABLE' : 'BAD_REQUEST'),
+    body?.error?.code ?? errorCodeForStatus(response.status),
     body?.error?.message ?? `${url} answered ${response.status}`,
     {
       status: response.status,

@@ -1,6 +1,11 @@
-import type { ClientEnvelope, Json, RateLimitPolicy } from '@switchboard/protocol';
+import { rateLimitBucket, TokenBucket, type ClientEnvelope, type Json, type RateLimitPolicy } from '@switchboard/protocol';
 import { ClientErrorCode, SwitchboardError } from './errors.js';
-import { TokenBucket } from './token-bucket.js';
+
+/**
+ * Network delays vary, so a client that spends tokens exactly as fast as the gateway
+ * refills them is sometimes early: its mirror of the gateway's bucket refills this much slower.
+ */
+const REFILL_SAFETY = 0.8;
 
 /** A frame the client sent or will send, kept until the gateway answers it. */
 interface Pending {
@@ -50,7 +55,7 @@ export class Outbound {
     rateLimit: RateLimitPolicy,
     private readonly now: () => number,
   ) {
-    this.bucket = new TokenBucket(rateLimit, now);
+    this.bucket = new TokenBucket(rateLimitBucket(rateLimit, REFILL_SAFETY), now);
   }
 
   /** Frames not yet written to the current socket. */
@@ -117,7 +122,7 @@ export class Outbound {
   /** A socket is ready: everything unanswered is written again, oldest first. */
   attach(writer: (text: string) => void, rateLimit: RateLimitPolicy): void {
     this.writer = writer;
-    this.bucket.update(rateLimit);
+    this.bucket.update(rateLimitBucket(rateLimit, REFILL_SAFETY));
     this.pump();
   }
 

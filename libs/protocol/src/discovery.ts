@@ -1,4 +1,4 @@
-/** Version of the wire protocol described in `shared/protocol.md`. */
+/** Version of the wire protocol that `docs/protocol.md` describes. */
 export const PROTOCOL_VERSION = 1;
 
 /** WebSocket subprotocol the SDK offers and the gateway selects. */
@@ -23,6 +23,17 @@ export interface Limits {
   maxMessageBytes: number;
   heartbeatMs: number;
 }
+
+/**
+ * The gateway's default limits (protocol §8): what it advertises unless configured
+ * otherwise, and what the SDK assumes until a `welcome` tells it the real ones.
+ */
+export const DEFAULT_LIMITS: Limits = {
+  maxConnectionsPerUser: 5,
+  rateLimit: { messages: 60, intervalMs: 10_000, burst: 60 },
+  maxMessageBytes: 65_536,
+  heartbeatMs: 25_000,
+};
 
 /** The document served at `GET /ws/config` (protocol §8). */
 export interface DiscoveryDocument {

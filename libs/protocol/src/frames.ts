@@ -94,6 +94,7 @@ export interface ReconnectPayload {
 
 export type WelcomeFrame = ServerEnvelope<'welcome', WelcomePayload>;
 export type PongFrame = ServerEnvelope<'pong', undefined>;
+/** Any `ack`; what its payload holds depends on the request it answers: see `AckPayloads` and `AckFrameFor`. */
 export type AckFrame = ServerEnvelope<'ack', Json>;
 export type ErrorFrame = ServerEnvelope<'error', ErrorPayload>;
 export type ReconnectFrame = ServerEnvelope<'reconnect', ReconnectPayload>;

@@ -1,4 +1,12 @@
+/**
+ * @switchboard/protocol: the wire contract of Switchboard, version 1, as both ends import
+ * it. The specification is `docs/protocol.md` in this repository; every "protocol §N" in
+ * the code (here, in the gateway and in the SDKs) cites a section of that file.
+ *
+ * @packageDocumentation
+ */
 export { ErrorCode, RECOVERABLE, isRecoverable, type HttpErrorBody } from './error-codes.js';
+export { ERROR_CODE_BY_STATUS, errorCodeForStatus } from './http-status.js';
 export {
   CloseCode,
   PolicyCloseReason,
@@ -6,6 +14,7 @@ export {
   type CloseReaction,
 } from './close-codes.js';
 export {
+  DEFAULT_LIMITS,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   WS_PATH,
@@ -45,17 +54,37 @@ export {
   type WelcomePayload,
 } from './frames.js';
 export { parseClientFrame, type ParseFailure, type ParseOptions, type ParseResult } from './parse.js';
+export type {
+  AckedRequest,
+  AckFrameFor,
+  AckPayload,
+  AckPayloads,
+  AuthAckPayload,
+  ChannelPublication,
+  PublishAckPayload,
+  SubscribeAckPayload,
+  UnsubscribeAckPayload,
+} from './acks.js';
 export {
+  isAckPayload,
   isDiscoveryDocument,
   isSubscribeAck,
   isTicketResponse,
   parseServerFrame,
-  type ChannelPublication,
   type ServerParseFailure,
   type ServerParseResult,
-  type SubscribeAckPayload,
 } from './parse-server.js';
 export { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from './json-depth.js';
+export {
+  TokenBucket,
+  fullAfterMs,
+  rateLimitBucket,
+  refillBucket,
+  takeToken,
+  type TokenBucketPolicy,
+  type TokenBucketState,
+  type TokenDecision,
+} from './token-bucket.js';
 export { applicationTypeError } from './application-type.js';
 export {
   defineMessages,

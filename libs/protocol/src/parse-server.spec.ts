@@ -1,4 +1,4 @@
-import { isSubscribeAck, parseServerFrame } from './parse-server.js';
+import { isAckPayload, isSubscribeAck, parseServerFrame } from './parse-server.js';
 
 const limits = { maxConnectionsPerUser: 5, rateLimit: { messages: 60, intervalMs: 10_000, burst: 60 }, maxMessageBytes: 65_536, heartbeatMs: 25_000 };
 const welcomePayload = { connectionId: 'c1', userId: 'alice', protocol: 1, heartbeatMs: 25_000, expiresAt: 2e12, limits, serverTime: 1e12 };
@@ -179,5 +179,32 @@ describe('isSubscribeAck', () => {
     ['no channel', { ...ack, channel: undefined }],
   ])('refuses %s', (_, payload) => {
     expect(isSubscribeAck(payload)).toBe(false);
+  });
+});
+
+describe('isAckPayload', () => {
+  it.each([
+    ['auth', { expiresAt: 2e12 }],
+    ['unsubscribe', { channel: 'room:1' }],
+    ['publish', { offset: 1, epoch: 'e1', extra: true }],
+    ['application', undefined],
+    ['application', { anything: ['the backend replied'] }],
+  ] as const)('accepts a %s ack as the gateway sends it', (request, payload) => {
+    expect(isAckPayload(request, payload)).toBe(true);
+  });
+
+  it.each([
+    ['auth', { expiresAt: '2e12' }],
+    ['auth', undefined],
+    ['unsubscribe', {}],
+    ['publish', { offset: 1.5, epoch: 'e1' }],
+    ['publish', { offset: 1 }],
+    ['subscribe', { offset: 1, epoch: 'e1' }],
+  ] as const)('refuses a %s ack of the wrong shape: %j', (request, payload) => {
+    expect(isAckPayload(request, payload)).toBe(false);
+  });
+
+  it('knows no request outside the table, whatever the caller passes', () => {
+    expect(isAckPayload('constructor' as 'auth', { expiresAt: 1 })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
+import type { AckedRequest, AckPayload, SubscribeAckPayload } from './acks.js';
 import { PROTOCOL_VERSION, type DiscoveryDocument, type TicketResponse } from './discovery.js';
-import type { Json } from './envelope.js';
 import { ServerFrameType, type ServerFrame } from './frames.js';
 import { isRecord, parseJsonObject } from './json-object.js';
 
@@ -12,24 +12,6 @@ export interface ServerParseFailure {
 }
 
 export type ServerParseResult = { ok: true; frame: ServerFrame } | ServerParseFailure;
-
-/** A publication as `message` frames and recovered subscribe acks carry it (protocol §5–6). */
-export interface ChannelPublication {
-  channel: string;
-  payload: Json;
-  offset: number;
-  epoch: string;
-  ts: number;
-}
-
-/** The payload of the `ack` answering a `subscribe` (protocol §6). */
-export interface SubscribeAckPayload {
-  channel: string;
-  epoch: string;
-  offset: number;
-  recovered: boolean;
-  publications: ChannelPublication[];
-}
 
 type Check = (value: unknown) => boolean;
 /** A check per field, or the shape of a nested object. Unlisted fields pass: the protocol may add optional ones. */
@@ -65,13 +47,28 @@ const WELCOME: Shape = {
   serverTime: number,
 };
 const ERROR: Shape = { code: string, message: string, recoverable: boolean, retryAfterMs: optional(duration) };
-const SUBSCRIBE_ACK: Shape = {
-  channel: string,
-  epoch: string,
-  offset,
-  recovered: boolean,
-  publications: (value) => Array.isArray(value) && value.every((item) => isRecord(item) && mismatch(item, PUBLICATION) === undefined),
-};
+
+/** Whether a value is an object of `shape`. */
+const shaped = (shape: Shape): Check => (value) => isRecord(value) && mismatch(value, shape) === undefined;
+
+/** The check of each ack payload (protocol §5–6), in a `Map` like {@link FRAMES}: callers may pass any string. */
+const ACKS: ReadonlyMap<string, Check> = new Map<AckedRequest, Check>([
+  ['auth', shaped({ expiresAt: number })],
+  [
+    'subscribe',
+    shaped({
+      channel: string,
+      epoch: string,
+      offset,
+      recovered: boolean,
+      publications: (value) => Array.isArray(value) && value.every(shaped(PUBLICATION)),
+    }),
+  ],
+  ['unsubscribe', shaped({ channel: string })],
+  ['publish', shaped({ offset, epoch: string })],
+  // A backend's reply is any JSON, or nothing.
+  ['application', () => true],
+]);
 
 const DISCOVERY: Shape = {
   protocol: (value) => value === PROTOCOL_VERSION,
@@ -142,15 +139,26 @@ export function parseServerFrame(text: string): ServerParseResult {
 }
 
 /**
- * Whether an `ack` payload is a subscribe ack of protocol §6, with every publication it
- * carries in the shape of a `message` frame's. Only the request says what an ack answers,
- * so {@link parseServerFrame} cannot check this itself.
+ * Whether an `ack` payload has the shape of {@link AckPayload}`<request>`: only the
+ * request says what an ack answers, so {@link parseServerFrame} cannot check this itself.
+ * A subscribe ack's publications must each have the shape of a `message` frame's.
+ *
+ * @example
+ * if (!isAckPayload('publish', ack.payload)) pending.fail(invalidFrame);
+ * else pending.confirm(ack.payload.epoch, ack.payload.offset);
+ */
+export function isAckPayload<T extends AckedRequest>(request: T, payload: unknown): payload is AckPayload<T> {
+  return ACKS.get(request)?.(payload) ?? false;
+}
+
+/**
+ * Whether an `ack` payload is a subscribe ack of protocol §6: `isAckPayload('subscribe', payload)`.
  *
  * @example
  * if (!isSubscribeAck(ack.payload)) subscription.failed(invalidFrame);
  */
 export function isSubscribeAck(payload: unknown): payload is SubscribeAckPayload {
-  return isRecord(payload) && mismatch(payload, SUBSCRIBE_ACK) === undefined;
+  return isAckPayload('subscribe', payload);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '@switchboard/protocol';
 import { z } from 'zod';
 import { defaultDemoDir } from './default-demo-dir.js';
 
@@ -72,7 +73,7 @@ export const envSchema = z.object({
   JWT_JWKS_COOLDOWN_MS: integer(0, 3_600_000).default(30_000),
   JWT_USER_CLAIM: z.string().trim().min(1, { message: 'expected a claim name' }).default('sub'),
   ALLOWED_ORIGINS: list.optional(),
-  MAX_CONNECTIONS_PER_USER: integer(1, 10_000).default(5),
+  MAX_CONNECTIONS_PER_USER: integer(1, 10_000).default(DEFAULT_LIMITS.maxConnectionsPerUser),
   CONNECTION_POLICY: z
     .enum(['reject', 'evict-oldest'], { message: 'expected reject or evict-oldest' })
     .default('reject'),
@@ -83,13 +84,13 @@ export const envSchema = z.object({
   HANDSHAKE_RATE_PER_IP: integer(1, 1_000_000).default(50),
   TICKET_RATE_PER_USER: integer(1, 1_000_000).default(10),
   TICKET_RATE_PER_IP: integer(1, 1_000_000).default(50),
-  RATE_LIMIT_MESSAGES: integer(1, 1_000_000).default(60),
-  RATE_LIMIT_INTERVAL_MS: integer(1, DAY_MS).default(10_000),
-  RATE_LIMIT_BURST: integer(1, 1_000_000).default(60),
-  MAX_MESSAGE_BYTES: integer(64, 16 * 1024 * 1024).default(65_536),
+  RATE_LIMIT_MESSAGES: integer(1, 1_000_000).default(DEFAULT_LIMITS.rateLimit.messages),
+  RATE_LIMIT_INTERVAL_MS: integer(1, DAY_MS).default(DEFAULT_LIMITS.rateLimit.intervalMs),
+  RATE_LIMIT_BURST: integer(1, 1_000_000).default(DEFAULT_LIMITS.rateLimit.burst),
+  MAX_MESSAGE_BYTES: integer(64, 16 * 1024 * 1024).default(DEFAULT_LIMITS.maxMessageBytes),
   MAX_JSON_DEPTH: integer(1, 1_000).default(64),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: integer(1, 100_000).default(128),
-  HEARTBEAT_MS: integer(50, 600_000).default(25_000),
+  HEARTBEAT_MS: integer(50, 600_000).default(DEFAULT_LIMITS.heartbeatMs),
   MAX_BUFFERED_BYTES: integer(1024, 1024 * 1024 * 1024).default(1_048_576),
   TICKET_TTL_MS: integer(1_000, 3_600_000).default(30_000),
   DRAIN_TIMEOUT_MS: integer(0, MAX_TIMER_MS).default(30_000),

@@ -1,18 +1,7 @@
 import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { ErrorCode, HttpErrorBody } from '@switchboard/protocol';
+import { errorCodeForStatus, type HttpErrorBody } from '@switchboard/protocol';
 import type { Response } from 'express';
 import { GatewayHttpException } from './gateway-http.exception.js';
-
-/** Codes for HTTP errors raised by Nest itself (guards, routing, body parsing). */
-const CODE_BY_STATUS: Record<number, ErrorCode> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  413: 'MESSAGE_TOO_LARGE',
-  429: 'RATE_LIMITED',
-  503: 'UNAVAILABLE',
-};
 
 /** Every HTTP error leaves as `{"error":{"code","message"}}` (protocol §2); nothing else does. */
 @Catch()
@@ -29,9 +18,9 @@ function render(exception: unknown): { status: number; body: HttpErrorBody; head
     return { status: exception.getStatus(), body: exception.getResponse() as HttpErrorBody, headers: exception.headers };
   }
   if (exception instanceof HttpException) {
+    // Raised by Nest itself (guards, routing, body parsing): the code comes from the status.
     const status = exception.getStatus();
-    const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
-    return { status, body: { error: { code, message: exception.message } }, headers: {} };
+    return { status, body: { error: { code: errorCodeForStatus(status), message: exception.message } }, headers: {} };
   }
   return {
     status: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The built CLI, as users run it: `npm run build -w @switchboard/protocol` first.
-const CLI = fileURLToPath(new URL('../../dist/cli/switchboard-schemas.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/esm/cli/switchboard-schemas.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const EXAMPLE = join(ROOT, 'examples', 'messages', 'messages.mjs');
 const EXAMPLE_SCHEMAS = join(ROOT, 'examples', 'messages', 'schemas');

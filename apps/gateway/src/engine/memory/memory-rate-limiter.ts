@@ -1,10 +1,10 @@
+import { fullAfterMs, takeToken, type TokenBucketState } from '@switchboard/protocol';
 import type { Clock } from '../../clock/index.js';
 import type { BucketPolicy, RateDecision, RateLimiter } from '../seams/index.js';
-import { fullAfterMs, takeToken, type BucketState } from './token-bucket.js';
 
 /** Token buckets in a Map; a bucket that has filled up again is forgotten by `sweep`. */
 export class MemoryRateLimiter implements RateLimiter {
-  private readonly buckets = new Map<string, BucketState>();
+  private readonly buckets = new Map<string, TokenBucketState>();
 
   constructor(
     private readonly policy: BucketPolicy,

@@ -1,11 +1,9 @@
-/** A token bucket: `capacity` tokens, refilled by `refill` every `intervalMs`. */
-export interface BucketPolicy {
-  capacity: number;
-  refill: number;
-  intervalMs: number;
-}
+import type { TokenBucketPolicy, TokenDecision } from '@switchboard/protocol';
 
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
+/** A token bucket: `capacity` tokens, refilled by `refill` every `intervalMs` (the protocol's bucket). */
+export type BucketPolicy = TokenBucketPolicy;
+
+export type RateDecision = TokenDecision;
 
 /** One token bucket per key; every node sharing the engine shares the buckets. */
 export interface RateLimiter {
