@@ -8,7 +8,7 @@ import type { SchemaRegistry } from './application-messages/index.js';
 import type { GatewayConfig } from './config/index.js';
 import { HttpErrorFilter } from './http/index.js';
 import { demoUrl, serveDemo } from './demo/index.js';
-import { GatewayExpressAdapter } from './edge/index.js';
+import { GatewayExpressAdapter, SwitchboardWsAdapter } from './edge/index.js';
 import { ENGINE, type Engine } from './engine/index.js';
 import { GatewayLifecycle } from './lifecycle/index.js';
 import { OriginPolicy } from './origins/index.js';
@@ -33,6 +33,7 @@ export async function bootstrap(config: GatewayConfig, schemas: SchemaRegistry):
   const origins = app.get(OriginPolicy);
   // Retry-After is not a CORS-safelisted header: exposed, so a browser client honours a 429.
   app.enableCors({ origin: (origin, allow) => allow(null, origins.allows(origin)), maxAge: 600, exposedHeaders: ['Retry-After'] });
+  app.useWebSocketAdapter(new SwitchboardWsAdapter(app, config.limits.maxMessageBytes));
   const log = await app.resolve(PinoLogger);
   log.setContext('main');
   const demoServed = serveDemo(app, config, log);

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { PinoLogger } from 'nestjs-pino';
 import { HttpEdge } from './http-edge.service.js';
-import type { SwitchboardUpgrade } from './switchboard-upgrade.service.js';
+import type { SwitchboardGateway } from './switchboard.gateway.js';
 
 /** An upgrade request for `url` on a socket whose answer `written()` returns. */
 function upgradeTo(url: string) {
@@ -14,10 +14,10 @@ function upgradeTo(url: string) {
   return { request: { url, headers: {} } as IncomingMessage, socket, written: () => text };
 }
 
-function edgeWith(handle: SwitchboardUpgrade['handle']) {
+function edgeWith(handle: SwitchboardGateway['handle']) {
   const server = new EventEmitter();
   const adapterHost = { httpAdapter: { getHttpServer: () => server } } as unknown as HttpAdapterHost;
-  const edge = new HttpEdge(adapterHost, { handle } as SwitchboardUpgrade, new PinoLogger({ pinoHttp: { level: 'silent' } }));
+  const edge = new HttpEdge(adapterHost, { handle } as SwitchboardGateway, new PinoLogger({ pinoHttp: { level: 'silent' } }));
   edge.onApplicationBootstrap();
   const upgrade = (url: string) => {
     const call = upgradeTo(url);

@@ -7,7 +7,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { writeRejection } from '../admission/index.js';
 import { requestTarget } from './request-target.js';
 import { RouteTable } from './route-table.js';
-import { SwitchboardUpgrade } from './switchboard-upgrade.service.js';
+import { SwitchboardGateway } from './switchboard.gateway.js';
 
 /** Serves one upgrade request whose target a route took; `target` is the parsed URL. */
 export type UpgradeRoute = (request: IncomingMessage, socket: Duplex, head: Buffer, target: URL) => Promise<void>;
@@ -24,7 +24,7 @@ export class HttpEdge implements OnApplicationBootstrap {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    switchboard: SwitchboardUpgrade,
+    switchboard: SwitchboardGateway,
     @InjectPinoLogger('edge') private readonly log: PinoLogger,
   ) {
     this.upgrades.add({ path: WS_PATH }, (request, socket, head, target) => switchboard.handle(request, socket, head, target));
