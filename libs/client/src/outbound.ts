@@ -1,4 +1,6 @@
 import type { ClientEnvelope, Json, RateLimitPolicy } from '@switchboard/protocol';
+import type { Timers } from './clock.js';
+import type { Disposer } from './emitter.js';
 import { ClientErrorCode, SwitchboardError } from './errors.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -16,7 +18,7 @@ interface Pending {
   timeoutMs?: number;
   /** What earlier connections used up of `timeoutMs`. */
   spentMs: number;
-  timer?: ReturnType<typeof setTimeout>;
+  cancelTimer?: Disposer;
   /** Whether it was written to the current socket, and when (by the injected clock). */
   sent: boolean;
   sentAt: number;
@@ -41,17 +43,21 @@ export class Outbound {
   private queuedFrames = 0;
   private queuedBytes = 0;
   private readonly bucket: TokenBucket;
-  private pumpTimer?: ReturnType<typeof setTimeout>;
+  private cancelPump?: Disposer;
   private writer?: (text: string) => void;
   sentCount = 0;
 
   constructor(
     private readonly limits: OutboundLimits,
     rateLimit: RateLimitPolicy,
-    private readonly now: () => number,
+    private readonly timers: Timers,
+    /** Called when `queued` or `sentCount` changed. */
+    private readonly changed: () => void = () => undefined,
   ) {
-    this.bucket = new TokenBucket(rateLimit, now);
+    this.bucket = new TokenBucket(rateLimit, this.now);
   }
+
+  private readonly now = (): number => this.timers.clock.now();
 
   /** Frames not yet written to the current socket. */
   get queued(): number {
@@ -99,7 +105,7 @@ export class Outbound {
     if (!entry) return false;
     this.pending.delete(id);
     this.control.delete(id);
-    clearTimeout(entry.timer);
+    entry.cancelTimer?.();
     if (!entry.sent) this.release(entry);
     entry.onAnswer(answer);
     return true;
@@ -124,12 +130,12 @@ export class Outbound {
   /** The socket is gone: frames wait, their timeouts paused, until the next `attach` writes them again. */
   detach(): void {
     this.writer = undefined;
-    clearTimeout(this.pumpTimer);
+    this.cancelPump?.();
     for (const entry of this.entries()) if (entry.sent) this.unsend(entry);
   }
 
   private unsend(entry: Pending): void {
-    clearTimeout(entry.timer);
+    entry.cancelTimer?.();
     entry.sent = false;
     // Never negative: a clock set back must not give a request more time.
     entry.spentMs += Math.max(0, this.now() - entry.sentAt);
@@ -141,11 +147,13 @@ export class Outbound {
   private hold(entry: Pending): void {
     this.queuedFrames++;
     this.queuedBytes += entry.bytes;
+    this.changed();
   }
 
   private release(entry: Pending): void {
     this.queuedFrames--;
     this.queuedBytes -= entry.bytes;
+    this.changed();
   }
 
   /** Drops unanswered frames matching `filter` without settling them (their owner resends). */
@@ -154,7 +162,7 @@ export class Outbound {
       if (!filter(entry.frame)) continue;
       this.pending.delete(entry.frame.id);
       this.control.delete(entry.frame.id);
-      clearTimeout(entry.timer);
+      entry.cancelTimer?.();
       if (!entry.sent) this.release(entry);
     }
   }
@@ -173,9 +181,9 @@ export class Outbound {
       if (wait > 0) return this.schedulePump(wait);
       entry.sent = true;
       entry.sentAt = this.now();
-      this.release(entry);
       this.sentCount++;
-      if (entry.timeoutMs !== undefined) entry.timer = setTimeout(() => this.timeOut(entry), entry.timeoutMs - entry.spentMs);
+      this.release(entry);
+      if (entry.timeoutMs !== undefined) entry.cancelTimer = this.timers.after(entry.timeoutMs - entry.spentMs, () => this.timeOut(entry));
       this.writer(entry.text);
     }
   }
@@ -186,8 +194,8 @@ export class Outbound {
   }
 
   private schedulePump(afterMs: number): void {
-    clearTimeout(this.pumpTimer);
-    this.pumpTimer = setTimeout(() => this.pump(), afterMs);
+    this.cancelPump?.();
+    this.cancelPump = this.timers.after(afterMs, () => this.pump());
   }
 }
 
