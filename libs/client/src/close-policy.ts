@@ -1,4 +1,4 @@
-import { CLOSE_REACTIONS, CloseCode, type CloseReaction } from '@switchboard/protocol';
+import { CLOSE_REACTIONS, type CloseReaction } from '@switchboard/protocol';
 import type { FailureReason } from './state.js';
 
 /** What the client does after a connection or an attempt ends. */
@@ -12,11 +12,8 @@ export type CloseAction =
   /** Reconnect after a delay of this kind. */
   | { kind: 'reconnect'; delay: 'jitter' | 'backoff' | 'server' };
 
-/** Why a `stop` close code stops the client. */
-const STOP_REASONS: ReadonlyMap<number, FailureReason> = new Map([
-  [CloseCode.FORBIDDEN, 'forbidden'],
-  [CloseCode.EVICTED, 'evicted'],
-]);
+/** Why a `stop` close code stops the client: 4008 is an eviction by a newer connection, 4003 (and any other) a refusal. */
+const STOP_REASONS: ReadonlyMap<number, FailureReason> = new Map([[4008, 'evicted']]);
 
 /** Each reaction of protocol §7 as the client's action (`stop` takes its reason from the code). */
 const ACTIONS: Readonly<Record<Exclude<CloseReaction, 'stop'>, CloseAction>> = {

@@ -175,14 +175,12 @@ export class ConnectionManager {
   private async bounded<T>(request: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const ms = this.options.connectTimeoutMs;
-    const abort = () => controller.abort();
     const cancelTimer = this.timers.after(ms, () => controller.abort(new SwitchboardError('TIMEOUT', `no answer within ${ms} ms`, { recoverable: true })));
-    this.exits.push(abort, cancelTimer);
+    this.exits.push(() => controller.abort(), cancelTimer);
     try {
       return await request(controller.signal);
     } finally {
       cancelTimer();
-      this.exits = this.exits.filter((exit) => exit !== abort && exit !== cancelTimer);
     }
   }
 }

@@ -38,22 +38,29 @@ export type ConnectionPhase =
 export type ClientEvent = 'connect' | 'dial' | 'socket' | 'welcome' | 'wait' | 'retry' | 'elapse' | 'advise' | 'close' | 'fail';
 
 type Edges = Partial<Record<ClientEvent, ConnectionPhase>>;
+type Round = 'connecting' | 'reconnecting';
 
 /** A connection that is up or being set up goes to `reconnecting` when it ends, however it ends. */
 const ending: Edges = { wait: 'reconnecting.waiting', retry: 'reconnecting.fetching', close: 'closed', fail: 'failed' };
 
-/** Every legal edge of the connect loop; anything else is a bug and throws. */
+/** The steps of an attempt, the same in either round; only where an ending leads differs, and `ending` says it. */
+const attempt = (round: Round): Record<`${Round}.${'fetching' | 'waiting' | 'dialing' | 'greeting'}`, Edges> => ({
+  [`${round}.fetching`]: { dial: `${round}.dialing`, wait: `${round}.waiting`, retry: `${round}.fetching`, close: 'closed', fail: 'failed' },
+  [`${round}.waiting`]: { elapse: `${round}.fetching`, close: 'closed' },
+  [`${round}.dialing`]: { socket: `${round}.greeting`, ...ending },
+  [`${round}.greeting`]: { welcome: 'open', advise: `${round}.greeting`, ...ending },
+}) as Record<`${Round}.${'fetching' | 'waiting' | 'dialing' | 'greeting'}`, Edges>;
+
+/**
+ * Every legal edge of the connect loop; anything else is a bug and throws. A `fetching`
+ * that fails goes to `waiting` (or straight to `fetching` again) in the same round; a
+ * handshake or a connection that ends goes to the `reconnecting` round.
+ */
 export const CLIENT_TRANSITIONS: Readonly<Record<ConnectionPhase, Edges>> = {
   idle: { connect: 'connecting.fetching', close: 'closed' },
-  'connecting.fetching': { dial: 'connecting.dialing', wait: 'connecting.waiting', retry: 'connecting.fetching', close: 'closed', fail: 'failed' },
-  'connecting.waiting': { elapse: 'connecting.fetching', close: 'closed' },
-  'connecting.dialing': { socket: 'connecting.greeting', ...ending },
-  'connecting.greeting': { welcome: 'open', advise: 'connecting.greeting', ...ending },
+  ...attempt('connecting'),
   open: { advise: 'open', ...ending },
-  'reconnecting.fetching': { dial: 'reconnecting.dialing', wait: 'reconnecting.waiting', retry: 'reconnecting.fetching', close: 'closed', fail: 'failed' },
-  'reconnecting.waiting': { elapse: 'reconnecting.fetching', close: 'closed' },
-  'reconnecting.dialing': { socket: 'reconnecting.greeting', ...ending },
-  'reconnecting.greeting': { welcome: 'open', advise: 'reconnecting.greeting', ...ending },
+  ...attempt('reconnecting'),
   closed: { connect: 'connecting.fetching', close: 'closed' },
   failed: { close: 'failed' },
 };

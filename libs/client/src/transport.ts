@@ -55,22 +55,18 @@ export class Transport {
   private request?: (url: string) => void;
   /** Whether an attempt is on: its events are reported. */
   private attempting = false;
-  private started = false;
   /** The WebSocket of the current attempt, to terminate it where it can be (Node's `ws`). */
   private raw?: WebSocket & { terminate?: () => void };
 
   constructor(WebSocketClass: WebSocketConstructor, listener: TransportListener) {
     const Tracked = withPermanentErrorListener(WebSocketClass, (socket) => (this.raw = socket));
+    // It asks for its first URL at once, and for the next one after each close; no delay of its own.
     this.socket = new ReconnectingWebSocket(() => this.nextUrl(), [SUBPROTOCOL], {
       WebSocket: Tracked,
       minReconnectionDelay: 0,
-      maxReconnectionDelay: 0,
-      reconnectionDelayGrowFactor: 1,
       minUptime: 0,
       connectionTimeout: NEVER_MS,
-      maxRetries: Infinity,
       maxEnqueuedMessages: 0,
-      startClosed: true,
     });
     this.listen('open', () => listener.opened());
     this.listen('message', (event) => listener.message(event.data));
@@ -84,10 +80,6 @@ export class Transport {
   dial(url: string): void {
     this.attempting = true;
     this.dialed = url;
-    if (!this.started) {
-      this.started = true;
-      this.socket.reconnect();
-    }
     this.handOver();
   }
 
@@ -146,7 +138,7 @@ export class Transport {
  * which would end the user's process. Browsers drop such events anyway, so the same wrapper
  * serves both; `addEventListener` is what `ws` and the DOM have in common.
  */
-export function withPermanentErrorListener(WebSocketClass: WebSocketConstructor, created: (socket: WebSocket) => void = () => undefined): WebSocketConstructor {
+export function withPermanentErrorListener(WebSocketClass: WebSocketConstructor, created: (socket: WebSocket) => void): WebSocketConstructor {
   return class extends WebSocketClass {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols);
