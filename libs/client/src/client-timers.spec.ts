@@ -10,6 +10,8 @@ const settle = async () => {
 function setup() {
   const clock = new ManualClock();
   const environment = fakeEnvironment();
+  const online = new Set<() => void>();
+  environment.network.onOnline = (callback: () => void) => (online.add(callback), () => online.delete(callback));
   const client = createClient({
     url: 'http://gateway.test',
     getToken: () => 'token',
@@ -31,7 +33,7 @@ function setup() {
     expect(client.state).toBe('open');
     return socket;
   };
-  return { clock, environment, client, open };
+  return { clock, environment, client, open, goOnline: () => online.forEach((callback) => callback()), online };
 }
 
 /** Every reply to a frame the client waits on, so the test can drop them where it wants. */
@@ -49,8 +51,9 @@ describe('the client and its timers', () => {
       client.request('chat.send', { n: cycle }).catch((error: unknown) => rejected.push(error));
       const subscription = client.subscribe(`room:${cycle}`);
       const [subscribe] = idsOf(socket, 'subscribe').slice(-1);
-      socket.deliver({ type: 'error', id: subscribe, payload: { code: 'UNAVAILABLE', message: 'later', retryAfterMs: 5_000 } });
+      socket.deliver({ type: 'error', id: subscribe, payload: { code: 'UNAVAILABLE', message: 'later', recoverable: true, retryAfterMs: 5_000 } });
       expect(subscription.state).toBe('subscribing');
+      expect((client as unknown as { subscriptions: { retrying: number } }).subscriptions.retrying).toBe(1);
       client.close();
       expect(clock.pending).toBe(0);
       clock.advance(60_000);
@@ -95,6 +98,27 @@ describe('the client and its timers', () => {
     expect(retries).toEqual([at, undefined]);
     expect(environment.sockets).toHaveLength(2);
     client.close();
+    expect(clock.pending).toBe(0);
+  });
+
+  it('cuts a backoff wait short when the network comes back, never the server’s delay, and lets go of the signal on close', async () => {
+    const { clock, client, environment, open, goOnline, online } = setup();
+    const socket = await open();
+    socket.serverClose(1011);
+    expect(client.stats().nextRetryAt).toBe(clock.now() + 100);
+    goOnline();
+    await settle();
+    expect(environment.sockets).toHaveLength(2);
+    environment.latest()!.open();
+    environment.latest()!.deliver({ type: 'reconnect', payload: { afterMs: 5_000, reason: 'drain' } });
+    environment.latest()!.welcome(clock.now());
+    environment.latest()!.serverClose(1012);
+    goOnline();
+    await settle();
+    expect(environment.sockets).toHaveLength(2);
+    expect(online.size).toBe(1);
+    client.close();
+    expect(online.size).toBe(0);
     expect(clock.pending).toBe(0);
   });
 
