@@ -11,7 +11,10 @@ function setup() {
   const clock = new ManualClock();
   const environment = fakeEnvironment();
   const online = new Set<() => void>();
-  environment.network.onOnline = (callback: () => void) => (online.add(callback), () => online.delete(callback));
+  environment.network.onOnline = (callback) => {
+    online.add(callback);
+    return () => void online.delete(callback);
+  };
   const client = createClient({
     url: 'http://gateway.test',
     getToken: () => 'token',

@@ -1,4 +1,4 @@
-import { createClient, type ClientOptions, type SwitchboardClient } from '@switchboard/client';
+import { createClient, type ClientOptions, type SwitchboardClient, type TimerHandle } from '@switchboard/client';
 import { ChannelRegistry, ConnectionObserver } from '@switchboard/client/observers';
 import { createContext, createElement, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 
@@ -34,8 +34,8 @@ export type SwitchboardProviderProps =
       client?: undefined;
     });
 
-/** Closes that were asked for by an unmount, cancelled if the same provider mounts again. */
-const pendingCloses = new WeakMap<AnyClient, ReturnType<typeof setTimeout>>();
+/** Closes that were asked for by an unmount (timers of the client's own clock), cancelled if the same provider mounts again. */
+const pendingCloses = new WeakMap<AnyClient, TimerHandle>();
 
 /**
  * Gives its children one Switchboard connection. With `url` and `getToken` it creates the
@@ -61,13 +61,13 @@ export function SwitchboardProvider(props: SwitchboardProviderProps): ReactNode 
 
   useEffect(() => {
     if (!owned) return;
-    clearTimeout(pendingCloses.get(owned));
+    if (pendingCloses.has(owned)) owned.clock.clearTimeout(pendingCloses.get(owned));
     pendingCloses.delete(owned);
     owned.connect();
     return () => {
       pendingCloses.set(
         owned,
-        setTimeout(() => {
+        owned.clock.setTimeout(() => {
           pendingCloses.delete(owned);
           owned.close();
         }, 0),

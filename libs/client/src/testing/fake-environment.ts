@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION, SUBPROTOCOL, type DiscoveryDocument, type Limits } from '@switchboard/protocol';
-import type { WebSocketConstructor } from '../options.js';
+import type { NetworkSignals, WebSocketConstructor } from '../options.js';
 
 /** Limits a fake gateway advertises. */
 export const FAKE_LIMITS: Limits = {
@@ -87,6 +87,6 @@ export function fakeEnvironment(limits: Limits = FAKE_LIMITS) {
     const ticket = `t${++tickets}`;
     return Response.json({ ticket, expiresAt: Date.now() + 30_000, url: `ws://gateway.test/ws?ticket=${ticket}` }, { status: 201 });
   }) as typeof globalThis.fetch;
-  const network = { onOnline: () => () => undefined, onVisible: () => () => undefined };
+  const network: NetworkSignals = { onOnline: () => () => undefined, onVisible: () => () => undefined };
   return { sockets, WebSocket, fetch, network, latest: () => sockets[sockets.length - 1] };
 }
