@@ -1,4 +1,6 @@
 import type { Json, SubscribeAckPayload } from '@switchboard/protocol';
+import type { Timers } from './clock.js';
+import type { Disposer } from './emitter.js';
 import { ClientErrorCode } from './errors.js';
 import type { Outbound } from './outbound.js';
 import { Subscription, type ChannelMessage } from './subscription.js';
@@ -13,10 +15,13 @@ export class ChannelSubscriptions {
   private readonly awaiting = new Set<string>();
   /** Frames go out only on a welcomed connection; before that, the next welcome resubscribes all. */
   private live = false;
+  /** A subscribe the gateway asked to retry later waits here; a new ask, a leave or a close cancels it. */
+  private readonly retries = new Map<Subscription<Json>, Disposer>();
 
   constructor(
     private readonly outbound: Outbound,
     private readonly id: () => string,
+    private readonly timers: Timers,
   ) {}
 
   /** The channel's subscription, new if it has none or its last one ended. */
@@ -61,7 +66,30 @@ export class ChannelSubscriptions {
     for (const subscription of [...this.byChannel.values()]) subscription.unsubscribe();
   }
 
+  /** Subscribes waiting to be retried; tests count them. */
+  get retrying(): number {
+    return this.retries.size;
+  }
+
+  private cancelRetry<T>(subscription: Subscription<T>): void {
+    const key = subscription as unknown as Subscription<Json>;
+    this.retries.get(key)?.();
+    this.retries.delete(key);
+  }
+
+  private retryLater<T>(subscription: Subscription<T>, afterMs: number): void {
+    const key = subscription as unknown as Subscription<Json>;
+    this.retries.set(
+      key,
+      this.timers.after(afterMs, () => {
+        this.retries.delete(key);
+        subscription.resubscribe();
+      }),
+    );
+  }
+
   private sendSubscribe<T>(subscription: Subscription<T>): void {
+    this.cancelRetry(subscription);
     const since = subscription.since;
     const frame = { type: 'subscribe', id: this.id(), channel: subscription.channel, ...(since ? { payload: { since } } : {}) };
     this.awaiting.add(frame.id);
@@ -73,7 +101,7 @@ export class ChannelSubscriptions {
         // The client's acceptFrame has refused any ack of a subscribe that is not a subscribe ack.
         if (answer.ok) subscription.acked(answer.payload as unknown as SubscribeAckPayload);
         else if (answer.error.code === ClientErrorCode.CLOSED) return;
-        else if (answer.error.recoverable) setTimeout(() => subscription.resubscribe(), answer.error.retryAfterMs ?? 1_000);
+        else if (answer.error.recoverable) this.retryLater(subscription, answer.error.retryAfterMs ?? 1_000);
         else subscription.failed(answer.error);
       },
       { control: true },
@@ -81,6 +109,7 @@ export class ChannelSubscriptions {
   }
 
   private leave<T>(subscription: Subscription<T>): void {
+    this.cancelRetry(subscription);
     if (this.byChannel.get(subscription.channel) !== (subscription as unknown)) return;
     this.byChannel.delete(subscription.channel);
     if (!this.live) return;

@@ -9,6 +9,7 @@ export { DEFAULT_LIMITS } from '@switchboard/protocol';
 export type ReplyMap<M extends MessageMap> = Partial<Record<MessageType<M>, unknown>>;
 export type Reply<M extends MessageMap, R extends ReplyMap<M>, T extends MessageType<M>> = T extends keyof R ? R[T] : Json | undefined;
 
+/** What `client.on()` listeners receive, by event name. */
 export interface ClientEvents {
   state: StateChange;
   /** Failures nobody awaits: discovery, tickets, answers to `send()`. */
@@ -16,6 +17,11 @@ export interface ClientEvents {
   welcome: WelcomePayload;
   /** A reconnect waits until `at` (ms since epoch): for a countdown. `undefined` when the attempt starts. */
   retry: { at: number | undefined };
+  /**
+   * The counters changed (a frame sent or received, the queue, a round trip measured, a
+   * reconnect, a state change): what `stats()` returns now. Pushed, so nothing need poll.
+   */
+  stats: ClientStats;
 }
 
 /** Counters for dashboards and debugging; see `client.stats()`. */

@@ -1,27 +1,17 @@
-import {
-  type ClientEnvelope,
-  type DiscoveryDocument,
-  type ErrorPayload,
-  type Json,
-  type Limits,
-  type MessageMap,
-  type MessagePayload,
-  type MessageType,
-  type WelcomePayload,
-} from '@switchboard/protocol';
+import type { ClientEnvelope, ErrorPayload, Json, Limits, MessageMap, MessagePayload, MessageType, WelcomePayload } from '@switchboard/protocol';
 import { ChannelSubscriptions } from './channel-subscriptions.js';
 import { DEFAULT_LIMITS, randomPrefix, type ClientEvents, type ClientStats, type Reply, type ReplyMap } from './client-types.js';
-import { Connector } from './connector.js';
+import { Timers, type Clock } from './clock.js';
+import { ConnectionManager } from './connection-manager.js';
 import { CredentialRefresh } from './credential-refresh.js';
 import { Emitter, type Disposer } from './emitter.js';
 import { ClientErrorCode, SwitchboardError, invalidFrame } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { acceptFrame } from './inbound-frames.js';
-import { connectEnvironment, resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { Outbound } from './outbound.js';
-import { nextState, type ClientEvent, type ClientState, type FailureReason } from './state.js';
+import { clientState, type ClientState, type ConnectionStatus } from './state.js';
 import type { Subscription, ChannelMessage } from './subscription.js';
-import { createTransport, type ReconnectingSocket } from './transport.js';
 
 /**
  * The Switchboard client: one connection to the gateway that reconnects by itself,
@@ -33,36 +23,43 @@ import { createTransport, type ReconnectingSocket } from './transport.js';
  * client.subscribe('room:1', (message) => render(message.payload));
  */
 export class SwitchboardClient<M extends MessageMap = MessageMap, R extends ReplyMap<M> = {}> {
+  /** The clock and timers the client runs on (the `clock` option); observers of the client use it too. */
+  readonly clock: Clock;
   private readonly options: ResolvedOptions;
+  /** Every timer of the client: `close()` cancels what is left of them. */
+  private readonly timers: Timers;
   private readonly events = new Emitter<ClientEvents>();
-  /** The reconnecting socket and its URL provider of the current `connect()`; new after a close. */
-  private connector?: Connector;
-  private socket?: ReconnectingSocket;
+  private readonly connection: ConnectionManager;
   private readonly outbound: Outbound;
   private readonly subscriptions: ChannelSubscriptions;
   private readonly heartbeat: Heartbeat;
   private readonly credential: CredentialRefresh;
-  private current: ClientState = 'idle';
   private since: number;
   private limits: Limits = DEFAULT_LIMITS;
-  private serverAfterMs?: number;
-  private welcomed = false;
   private nextId = 0;
   private readonly idPrefix = randomPrefix();
   private lastReceivedAt = 0;
   private counters = { received: 0, reconnects: 0, rtt: undefined as number | undefined };
-  private nextRetryAt?: number;
 
   constructor(options: ClientOptions) {
     this.options = resolveOptions(options);
-    this.since = this.options.now();
-    this.outbound = new Outbound({ maxFrames: this.options.maxQueuedFrames, maxBytes: this.options.maxQueuedBytes }, this.limits.rateLimit, this.options.now);
-    this.subscriptions = new ChannelSubscriptions(this.outbound, () => this.id());
+    this.clock = this.options.clock;
+    this.timers = new Timers(this.clock);
+    this.since = this.clock.now();
+    this.connection = new ConnectionManager(this.options, this.timers, {
+      changed: (previous, status) => this.changed(previous, status),
+      message: (data) => this.receive(data),
+      error: (error) => this.events.emit('error', error),
+      discovered: (document) => this.adopt(document.limits),
+    });
+    const queue = { maxFrames: this.options.maxQueuedFrames, maxBytes: this.options.maxQueuedBytes };
+    this.outbound = new Outbound(queue, this.limits.rateLimit, this.timers, () => this.statsChanged());
+    this.subscriptions = new ChannelSubscriptions(this.outbound, () => this.id(), this.timers);
     this.heartbeat = new Heartbeat(
-      { lastReceivedAt: () => this.lastReceivedAt, sendPing: () => this.ping(), dead: () => this.socket?.reconnect(4000, 'heartbeat timeout') },
+      { lastReceivedAt: () => this.lastReceivedAt, sendPing: () => this.ping(), dead: () => this.connection.drop('heartbeat timeout') },
       DEFAULT_LIMITS.heartbeatMs,
       this.options.pongTimeoutMs,
-      this.options.now,
+      this.timers,
     );
     this.credential = new CredentialRefresh(
       {
@@ -71,16 +68,17 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
         error: (error) => this.events.emit('error', error),
       },
       this.options.refreshBeforeExpiryMs,
-      this.options.now,
+      this.timers,
     );
     if (this.options.autoConnect) this.connect();
   }
 
+  /** The connection's state; see `on('state')` for its changes. */
   get state(): ClientState {
-    return this.current;
+    return clientState(this.connection.status.phase);
   }
 
-  /** Listens to `state`, `error` or `welcome`; returns the way to stop. */
+  /** Listens to `state`, `error`, `welcome`, `retry` or `stats`; returns the way to stop. */
   on<K extends keyof ClientEvents>(event: K, listener: (value: ClientEvents[K]) => void): Disposer {
     return this.events.on(event, listener);
   }
@@ -90,29 +88,12 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
    * @throws {TypeError} when there is no WebSocket or fetch to connect with
    */
   connect(): void {
-    if (this.current !== 'idle' && this.current !== 'closed') return;
-    const environment = connectEnvironment(this.options);
-    const connector = new Connector(this.options, environment.fetch, {
-      error: (error) => this.events.emit('error', error),
-      fail: (reason) => this.fail(reason),
-      discovered: (document: DiscoveryDocument) => this.adopt(document.limits),
-      waiting: (at) => this.retryAt(at),
-    });
-    const socket = createTransport(connector.nextUrl, environment.WebSocket, this.options.connectTimeoutMs, (error) => this.events.emit('error', error));
-    // Events of a socket this client has since replaced or closed are stale: ignore them.
-    socket.addEventListener('message', (event) => socket === this.socket && this.receive(event.data));
-    socket.addEventListener('close', (event) => socket === this.socket && this.closed(event.code, event.target === socket));
-    this.connector = connector;
-    this.socket = socket;
-    this.dispatch('connect');
-    socket.reconnect();
+    if (this.state === 'idle' || this.state === 'closed') this.connection.connect();
   }
 
-  /** Closes for good: pending requests reject with `CLOSED`, subscriptions stop. */
+  /** Closes for good: pending requests reject with `CLOSED`, subscriptions stop, every timer is cancelled. */
   close(): void {
-    if (this.current === 'closed' || this.current === 'failed') return;
-    this.shutDown();
-    this.dispatch('close');
+    if (this.state !== 'closed' && this.state !== 'failed') this.connection.close();
   }
 
   /**
@@ -138,22 +119,24 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
 
   /** Subscribes to `channel` (once per channel: later calls share the subscription). */
   subscribe<T = Json>(channel: string, onMessage?: (message: ChannelMessage<T>) => void): Subscription<T> {
-    if (this.current === 'failed') throw new SwitchboardError(ClientErrorCode.CLOSED, 'the client has failed', { recoverable: false });
+    if (this.state === 'failed') throw new SwitchboardError(ClientErrorCode.CLOSED, 'the client has failed', { recoverable: false });
     const subscription = this.subscriptions.get<T>(channel);
     if (onMessage) subscription.on('message', onMessage);
     return subscription;
   }
 
+  /** The counters now; `on('stats')` reports every change. */
   stats(): ClientStats {
+    const { phase, retryAt } = this.connection.status;
     return {
-      state: this.current,
+      state: clientState(phase),
       stateSince: this.since,
       framesSent: this.outbound.sentCount,
       framesReceived: this.counters.received,
       reconnects: this.counters.reconnects,
       queuedFrames: this.outbound.queued,
       ...(this.counters.rtt === undefined ? {} : { lastRttMs: this.counters.rtt }),
-      ...(this.nextRetryAt === undefined ? {} : { nextRetryAt: this.nextRetryAt }),
+      ...(retryAt === undefined ? {} : { nextRetryAt: retryAt }),
     };
   }
 
@@ -168,21 +151,23 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
   }
 
   private enqueue(frame: ClientEnvelope & { id: string }, onAnswer: Parameters<Outbound['enqueue']>[2], options?: Parameters<Outbound['enqueue']>[3]): void {
-    if (this.current === 'closed' || this.current === 'failed') {
-      throw new SwitchboardError(ClientErrorCode.CLOSED, `the client is ${this.current}`, { recoverable: false });
+    if (this.state === 'closed' || this.state === 'failed') {
+      throw new SwitchboardError(ClientErrorCode.CLOSED, `the client is ${this.state}`, { recoverable: false });
     }
     this.outbound.enqueue(frame, this.limits.maxMessageBytes, onAnswer, options);
   }
 
   /** Validates every frame first, so nothing the gateway sends can throw here; a refused one is reported, dropped, and still a sign of life. */
   private receive(data: unknown): void {
-    this.lastReceivedAt = this.options.now();
+    this.lastReceivedAt = this.clock.now();
     this.counters.received++;
-    const parsed = acceptFrame(String(data), this.welcomed, this.subscriptions);
+    const welcomed = this.connection.status.phase === 'open';
+    const parsed = acceptFrame(String(data), welcomed, this.subscriptions);
+    this.statsChanged();
     if (!parsed.ok) {
       this.events.emit('error', invalidFrame(parsed));
       // The first frame must be a valid welcome (protocol §5): without one this connection can never open.
-      if (!this.welcomed) this.socket?.reconnect(4000, 'invalid welcome');
+      if (!welcomed) this.connection.drop('invalid welcome');
       return;
     }
     const frame = parsed.frame;
@@ -190,8 +175,8 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
       case 'welcome':
         return this.welcome(frame.payload as WelcomePayload);
       case 'pong':
-        if (frame.id?.startsWith('hb:')) this.counters.rtt = this.options.now() - Number(frame.id.slice(3));
-        return;
+        if (frame.id?.startsWith('hb:')) this.counters.rtt = this.clock.now() - Number(frame.id.slice(3));
+        return this.statsChanged();
       case 'ack':
         this.outbound.settle(frame.id as string, { ok: true, payload: frame.payload });
         return;
@@ -200,7 +185,7 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
       case 'message':
         return this.subscriptions.receive(frame as ChannelMessage);
       case 'reconnect':
-        this.serverAfterMs = frame.payload?.afterMs;
+        this.connection.advise(frame.payload?.afterMs);
     }
   }
 
@@ -211,67 +196,53 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
   }
 
   private welcome(payload: WelcomePayload): void {
-    this.welcomed = true;
     this.adopt(payload.limits);
-    this.connector?.opened(payload.expiresAt - this.options.now());
     this.credential.schedule(payload.expiresAt);
     this.heartbeat.start();
     this.subscriptions.resume();
-    const socket = this.socket;
-    if (socket) this.outbound.attach((text) => socket.send(text), this.limits.rateLimit);
-    this.dispatch('opened');
+    this.outbound.attach((text) => this.connection.send(text), this.limits.rateLimit);
+    this.connection.welcomed(payload.expiresAt);
     // One ping per connection, so the round-trip time is known before the first idle heartbeat.
     this.ping();
     this.events.emit('welcome', payload);
   }
 
-  private closed(code: number, synthetic: boolean): void {
-    const connector = this.connector;
-    if (!connector) return;
-    const wasWelcomed = this.welcomed;
-    this.suspend();
-    const outcome = connector.afterClose(code, synthetic, this.serverAfterMs);
-    this.serverAfterMs = undefined;
-    if (outcome === 'closed') return this.close();
-    if (outcome !== 'reconnect') return this.fail(outcome);
-    if (wasWelcomed) this.counters.reconnects++;
-    if (this.current !== 'reconnecting') this.dispatch('dropped');
+  /** Every transition of the connection: what the client holds follows it, then the app hears of it. */
+  private changed(previous: ConnectionStatus, status: ConnectionStatus): void {
+    const from = clientState(previous.phase);
+    const to = clientState(status.phase);
+    if (previous.phase === 'open' && status.phase !== 'open') {
+      this.suspend();
+      if (to === 'reconnecting') this.counters.reconnects++;
+    }
+    if (to === 'closed' || to === 'failed') this.shutDown();
+    if (previous.phase.endsWith('.waiting')) this.events.emit('retry', { at: undefined });
+    if (from !== to) {
+      this.since = status.at;
+      this.events.emit('state', { state: to, previous: from, at: status.at, ...(status.reason ? { reason: status.reason } : {}) });
+    }
+    if (status.phase.endsWith('.waiting')) this.events.emit('retry', { at: status.retryAt });
+    this.statsChanged();
   }
 
-  /** The socket is gone: stop timers, hold frames and subscriptions until the next welcome. */
+  /** The connection is gone: stop its timers, hold frames and subscriptions until the next welcome. */
   private suspend(): void {
-    this.welcomed = false;
     this.heartbeat.stop();
     this.credential.stop();
     this.outbound.detach();
     this.subscriptions.suspend();
   }
 
-  private fail(reason: FailureReason): void {
-    if (this.current === 'failed') return;
-    this.shutDown();
-    this.dispatch('fail', reason);
-  }
-
+  /** Closed or failed for good: every pending answer is `CLOSED`, every subscription ends, no timer is left. */
   private shutDown(): void {
     this.suspend();
-    const { connector, socket } = this;
-    this.connector = undefined;
-    this.socket = undefined;
-    connector?.dispose();
-    socket?.close(1000, 'client closed');
     this.outbound.rejectAll(new SwitchboardError(ClientErrorCode.CLOSED, 'the client was closed', { recoverable: false }));
     this.subscriptions.unsubscribeAll();
-  }
-
-  private retryAt(at: number | undefined): void {
-    if (at === this.nextRetryAt) return;
-    this.nextRetryAt = at;
-    this.events.emit('retry', { at });
+    this.timers.clear();
   }
 
   private ping(): void {
-    if (this.welcomed) this.socket?.send(JSON.stringify({ type: 'ping', id: `hb:${this.options.now()}` }));
+    if (this.connection.status.phase === 'open') this.connection.send(JSON.stringify({ type: 'ping', id: `hb:${this.clock.now()}` }));
   }
 
   private adopt(limits: Limits): void {
@@ -279,12 +250,8 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
     this.heartbeat?.setIdle(limits.heartbeatMs);
   }
 
-  private dispatch(event: ClientEvent, reason?: FailureReason): void {
-    const previous = this.current;
-    this.current = nextState(previous, event);
-    if (this.current === previous) return;
-    this.since = this.options.now();
-    this.events.emit('state', { state: this.current, previous, at: this.since, ...(reason ? { reason } : {}) });
+  private statsChanged(): void {
+    if (this.events.listening('stats')) this.events.emit('stats', this.stats());
   }
 
   /** Unique across tabs and reloads: the gateway dedupes publishes by user and id. */
@@ -297,4 +264,3 @@ export class SwitchboardClient<M extends MessageMap = MessageMap, R extends Repl
 export function createClient<M extends MessageMap = MessageMap, R extends ReplyMap<M> = {}>(options: ClientOptions): SwitchboardClient<M, R> {
   return new SwitchboardClient<M, R>(options);
 }
-

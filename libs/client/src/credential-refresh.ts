@@ -1,3 +1,5 @@
+import type { Timers } from './clock.js';
+import type { Disposer } from './emitter.js';
 import { SwitchboardError } from './errors.js';
 
 /** What the refresher needs from the client. */
@@ -14,25 +16,24 @@ export interface CredentialTarget {
  * when it expires, the gateway's 4001 and the reconnect path take over.
  */
 export class CredentialRefresh {
-  private timer?: ReturnType<typeof setTimeout>;
+  private cancel?: Disposer;
 
   constructor(
     private readonly target: CredentialTarget,
     private readonly beforeExpiryMs: number,
-    private readonly now: () => number,
+    private readonly timers: Timers,
   ) {}
 
   schedule(expiresAt: number): void {
     this.stop();
-    const lifetime = expiresAt - this.now();
+    const lifetime = expiresAt - this.timers.clock.now();
     const lead = Math.min(this.beforeExpiryMs, lifetime / 2);
-    // setTimeout fires at once past 2^31-1 ms: clamp far-future expiries.
-    this.timer = setTimeout(() => void this.refresh(), Math.min(Math.max(0, lifetime - lead), 2_147_483_647));
+    this.cancel = this.timers.after(lifetime - lead, () => void this.refresh());
   }
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancel?.();
+    this.cancel = undefined;
   }
 
   private async refresh(): Promise<void> {

@@ -19,6 +19,11 @@ export class Emitter<Events extends object> {
     for (const listener of [...(this.listeners.get(event) ?? [])]) (listener as (value: Events[K]) => void)(value);
   }
 
+  /** Whether `event` has a listener: a payload nobody hears need not be built. */
+  listening(event: keyof Events): boolean {
+    return (this.listeners.get(event)?.size ?? 0) > 0;
+  }
+
   /** Listeners registered now; tests use it to show nothing leaks across reconnects. */
   count(): number {
     let total = 0;

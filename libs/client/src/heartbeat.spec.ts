@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { Timers, systemClock } from './clock.js';
 import { Heartbeat } from './heartbeat.js';
 
 describe('Heartbeat', () => {
@@ -14,7 +15,7 @@ describe('Heartbeat', () => {
       { lastReceivedAt: () => lastReceived, sendPing: () => pings.push(now), dead: () => dead++ },
       1_000,
       500,
-      () => now,
+      new Timers({ ...systemClock, now: () => now }),
     );
     return {
       heartbeat,

@@ -1,3 +1,6 @@
+import type { Timers } from './clock.js';
+import type { Disposer } from './emitter.js';
+
 /** What the heartbeat needs from the connection. */
 export interface HeartbeatTarget {
   /** ms since epoch of the last frame received. */
@@ -14,14 +17,14 @@ export interface HeartbeatTarget {
  * hidden tabs run timers late, and a late timer is no evidence of a dead connection.
  */
 export class Heartbeat {
-  private timer?: ReturnType<typeof setInterval>;
+  private stopTimer?: Disposer;
   private pingSentAt?: number;
 
   constructor(
     private readonly target: HeartbeatTarget,
     private idleMs: number,
     private readonly pongTimeoutMs: number,
-    private readonly now: () => number,
+    private readonly timers: Timers,
   ) {}
 
   /** Adopts the gateway's `heartbeatMs`; takes effect at the next `start`. */
@@ -32,17 +35,17 @@ export class Heartbeat {
   start(): void {
     this.stop();
     const tick = Math.max(50, Math.min(this.idleMs, this.pongTimeoutMs) / 2);
-    this.timer = setInterval(() => this.check(), tick);
+    this.stopTimer = this.timers.every(tick, () => this.check());
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTimer?.();
+    this.stopTimer = undefined;
     this.pingSentAt = undefined;
   }
 
   private check(): void {
-    const now = this.now();
+    const now = this.timers.clock.now();
     const lastReceived = this.target.lastReceivedAt();
     if (this.pingSentAt !== undefined) {
       if (lastReceived >= this.pingSentAt) this.pingSentAt = undefined;

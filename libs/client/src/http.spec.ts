@@ -26,13 +26,13 @@ describe('discovery and ticket requests', () => {
     [429, 'FROM_BODY', true],
     [502, 'UNAVAILABLE', true],
   ])('turns HTTP %i into a typed error', async (status, code, recoverable) => {
-    const failure = fetchTicket(fetch, `${base}/?status=${status}`, 'token', 1_000);
+    const failure = fetchTicket(fetch, `${base}/?status=${status}`, 'token', AbortSignal.timeout(1_000));
     await expect(failure).rejects.toMatchObject({ name: 'SwitchboardError', status, code, recoverable });
     if (status === 429) await expect(failure).rejects.toMatchObject({ retryAfterMs: 3_000 });
   });
 
   it('turns an unreachable gateway into NETWORK', async () => {
-    await expect(fetchDiscovery(fetch, 'http://127.0.0.1:9', 1_000)).rejects.toMatchObject({ code: 'NETWORK', recoverable: true });
+    await expect(fetchDiscovery(fetch, 'http://127.0.0.1:9', AbortSignal.timeout(1_000))).rejects.toMatchObject({ code: 'NETWORK', recoverable: true });
   });
 
   it('sends the JWT in a header, never in the URL', async () => {
@@ -44,7 +44,7 @@ describe('discovery and ticket requests', () => {
     recorder.listen(0, '127.0.0.1');
     await once(recorder, 'listening');
     const url = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}/ws/ticket`;
-    await fetchTicket(fetch, url, 'secret.jwt.value', 1_000);
+    await fetchTicket(fetch, url, 'secret.jwt.value', AbortSignal.timeout(1_000));
     recorder.close();
     expect(seen).toEqual([{ url: '/ws/ticket', authorization: 'Bearer secret.jwt.value' }]);
   });
@@ -59,12 +59,12 @@ describe('discovery and ticket requests', () => {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ws/ticket`;
-    await expect(fetchTicket(fetch, url, 'token', 1_000)).rejects.toMatchObject({ code: 'INVALID_RESPONSE', recoverable: true });
+    await expect(fetchTicket(fetch, url, 'token', AbortSignal.timeout(1_000))).rejects.toMatchObject({ code: 'INVALID_RESPONSE', recoverable: true });
     server.close();
   });
 
   it('refuses a discovery document without a usable ticket URL or limits', async () => {
     // The test server answers 200 with {"ok":true}: valid JSON, but no document.
-    await expect(fetchDiscovery(fetch, base, 1_000)).rejects.toMatchObject({ code: 'INVALID_RESPONSE' });
+    await expect(fetchDiscovery(fetch, base, AbortSignal.timeout(1_000))).rejects.toMatchObject({ code: 'INVALID_RESPONSE' });
   });
 });

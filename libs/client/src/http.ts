@@ -1,17 +1,20 @@
 import { errorCodeForStatus, isDiscoveryDocument, isTicketResponse, type DiscoveryDocument, type TicketResponse } from '@switchboard/protocol';
 import { ClientErrorCode, SwitchboardError } from './errors.js';
 
-/** GET the discovery document (protocol §8). @throws {SwitchboardError} typed by status, NETWORK or INVALID_RESPONSE */
-export async function fetchDiscovery(fetchImpl: typeof fetch, baseUrl: string, timeoutMs: number): Promise<DiscoveryDocument> {
+/**
+ * GET the discovery document (protocol §8); `signal` bounds it (the caller's timeout, or a close).
+ * @throws {SwitchboardError} typed by status, NETWORK or INVALID_RESPONSE
+ */
+export async function fetchDiscovery(fetchImpl: typeof fetch, baseUrl: string, signal: AbortSignal): Promise<DiscoveryDocument> {
   const url = `${baseUrl}/ws/config`;
   const usable = (body: unknown): body is DiscoveryDocument =>
     isDiscoveryDocument(body) && isUrl(body.auth.ticketUrl, /^https?:$/) && isUrl(body.websocket.url, /^wss?:$/);
-  return checked(url, await call(fetchImpl, url, { method: 'GET', signal: AbortSignal.timeout(timeoutMs) }), usable);
+  return checked(url, await call(fetchImpl, url, { method: 'GET', signal }), usable);
 }
 
 /** POST for a single-use ticket with the JWT in a header, never in a URL. */
-export async function fetchTicket(fetchImpl: typeof fetch, ticketUrl: string, token: string, timeoutMs: number): Promise<TicketResponse> {
-  const init = { method: 'POST', headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) };
+export async function fetchTicket(fetchImpl: typeof fetch, ticketUrl: string, token: string, signal: AbortSignal): Promise<TicketResponse> {
+  const init = { method: 'POST', headers: { authorization: `Bearer ${token}` }, signal };
   const usable = (body: unknown): body is TicketResponse => isTicketResponse(body) && isUrl(body.url, /^wss?:$/);
   return checked(ticketUrl, await call(fetchImpl, ticketUrl, init), usable);
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { systemClock, type Clock } from './clock.js';
 import type { Disposer } from './emitter.js';
 
 /** The WebSocket class to use: the browser's, or `ws` in Node. */
@@ -50,12 +51,21 @@ export interface ClientOptions {
   autoConnect?: boolean;
   /** @default the browser's `online` and `visibilitychange` events, none in Node */
   network?: NetworkSignals;
-  /** Clock and randomness, injectable for tests. @default Date.now, Math.random */
+  /**
+   * The time and the timers every part of the client runs on (heartbeat, reconnect delays,
+   * request and handshake timeouts, retries, credential refresh): pass a fake one to drive
+   * time in tests. `close()` cancels every timer the client started on it.
+   * @default the global `Date.now`, `setTimeout`, `clearTimeout`, `setInterval`, `clearInterval`
+   */
+  clock?: Clock;
+  /** Overrides the clock's `now` alone. @default clock.now */
   now?: () => number;
+  /** Randomness of the backoff's jitter, injectable for tests. @default Math.random */
   random?: () => number;
 }
 
-export type ResolvedOptions = Required<Omit<ClientOptions, 'backoff' | 'WebSocket' | 'fetch'>> &
+/** The options with every default filled in; internal. */
+export type ResolvedOptions = Required<Omit<ClientOptions, 'backoff' | 'WebSocket' | 'fetch' | 'now'>> &
   Pick<ClientOptions, 'WebSocket' | 'fetch'> & {
     backoff: BackoffOptions;
   };
@@ -83,8 +93,20 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     discoveryRefetchAfter: options.discoveryRefetchAfter ?? 3,
     autoConnect: options.autoConnect ?? true,
     network: options.network ?? browserNetworkSignals(),
-    now: options.now ?? Date.now,
+    clock: withNow(options.clock ?? systemClock, options.now),
     random: options.random ?? Math.random,
+  };
+}
+
+/** `clock` with `now` in place of its own; it may be a class instance, so its methods are called on it. */
+function withNow(clock: Clock, now: (() => number) | undefined): Clock {
+  if (!now) return clock;
+  return {
+    now,
+    setTimeout: (task, ms) => clock.setTimeout(task, ms),
+    clearTimeout: (handle) => clock.clearTimeout(handle),
+    setInterval: (task, ms) => clock.setInterval(task, ms),
+    clearInterval: (handle) => clock.clearInterval(handle),
   };
 }
 

@@ -1,12 +1,16 @@
 import { jest } from '@jest/globals';
+import { Timers, systemClock } from './clock.js';
 import { Outbound } from './outbound.js';
+
+/** The global timers (jest's fakes where installed) with `now` as the clock's time. */
+const timersWith = (now: () => number) => new Timers({ ...systemClock, now });
 
 const policy = { messages: 1_000, intervalMs: 1_000, burst: 100 };
 const frame = (id: string, type = 'chat.send') => ({ type, id, payload: { id } });
 
 describe('Outbound', () => {
   it('writes queued frames in order once attached, and keeps them until answered', () => {
-    const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, Date.now);
+    const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, timersWith(Date.now));
     const answers: string[] = [];
     for (const id of ['a', 'b', 'c']) outbound.enqueue(frame(id), 1_000, () => answers.push(id));
     const written: string[] = [];
@@ -20,7 +24,7 @@ describe('Outbound', () => {
   });
 
   it('writes control frames first and exempts them from the queue limits', () => {
-    const outbound = new Outbound({ maxFrames: 1, maxBytes: 10_000 }, policy, Date.now);
+    const outbound = new Outbound({ maxFrames: 1, maxBytes: 10_000 }, policy, timersWith(Date.now));
     outbound.enqueue(frame('app'), 1_000, () => undefined);
     expect(() => outbound.enqueue(frame('over'), 1_000, () => undefined)).toThrow(expect.objectContaining({ code: 'QUEUE_FULL' }));
     outbound.enqueue(frame('sub', 'subscribe'), 1_000, () => undefined, { control: true });
@@ -30,7 +34,7 @@ describe('Outbound', () => {
   });
 
   it('refuses a frame over maxMessageBytes and counts bytes against the limit', () => {
-    const outbound = new Outbound({ maxFrames: 100, maxBytes: 400 }, policy, Date.now);
+    const outbound = new Outbound({ maxFrames: 100, maxBytes: 400 }, policy, timersWith(Date.now));
     expect(() => outbound.enqueue(frame('x'.repeat(300)), 100, () => undefined)).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }));
     outbound.enqueue(frame('y'.repeat(100)), 1_000, () => undefined);
     expect(() => outbound.enqueue(frame('z'.repeat(100)), 1_000, () => undefined)).toThrow(expect.objectContaining({ code: 'QUEUE_FULL' }));
@@ -39,7 +43,7 @@ describe('Outbound', () => {
   it('retries a RATE_LIMITED frame after the wait, with the same id', () => {
     jest.useFakeTimers();
     try {
-      const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, Date.now);
+      const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, timersWith(Date.now));
       outbound.enqueue(frame('p1', 'publish'), 1_000, () => undefined);
       const written: string[] = [];
       outbound.attach((text) => written.push(JSON.parse(text).id), policy);
@@ -58,7 +62,7 @@ describe('Outbound', () => {
     try {
       let now = 0;
       const tight = { messages: 10, intervalMs: 1_000, burst: 2 };
-      const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, tight, () => now);
+      const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, tight, timersWith(() => now));
       for (const id of ['1', '2', '3']) outbound.enqueue(frame(id), 1_000, () => undefined);
       const written: string[] = [];
       outbound.attach((text) => written.push(JSON.parse(text).id), tight);
@@ -72,7 +76,7 @@ describe('Outbound', () => {
   });
 
   it('rejects everything on close, with a timeout still pending', () => {
-    const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, Date.now);
+    const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, timersWith(Date.now));
     const errors: string[] = [];
     outbound.enqueue(frame('a'), 1_000, (answer) => !answer.ok && errors.push(answer.error.code), { timeoutMs: 10_000 });
     outbound.rejectAll(Object.assign(new Error('closed'), { code: 'CLOSED' }) as never);
@@ -81,7 +85,7 @@ describe('Outbound', () => {
   });
 
   it('counts as queued only the frames not on the current socket, through send, answer, drop and forget', () => {
-    const outbound = new Outbound({ maxFrames: 2, maxBytes: 10_000 }, policy, Date.now);
+    const outbound = new Outbound({ maxFrames: 2, maxBytes: 10_000 }, policy, timersWith(Date.now));
     outbound.enqueue(frame('a'), 1_000, () => undefined);
     outbound.enqueue(frame('s', 'subscribe'), 1_000, () => undefined, { control: true });
     expect(outbound.queued).toBe(2);
@@ -100,7 +104,7 @@ describe('Outbound', () => {
   it('times a frame out only while it is on a connection: waiting for one, it stays pending', () => {
     jest.useFakeTimers();
     try {
-      const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, Date.now);
+      const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, timersWith(Date.now));
       const errors: string[] = [];
       outbound.enqueue(frame('a'), 1_000, (answer) => !answer.ok && errors.push(answer.error.code), { timeoutMs: 1_000 });
       jest.advanceTimersByTime(5_000);
@@ -126,7 +130,7 @@ describe('Outbound', () => {
 
     function setup(timeoutMs: number) {
       let now = 0;
-      const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, () => now);
+      const outbound = new Outbound({ maxFrames: 10, maxBytes: 10_000 }, policy, timersWith(() => now));
       const errors: Array<{ code: string; message: string }> = [];
       const written: string[] = [];
       outbound.enqueue(frame('a'), 1_000, (answer) => !answer.ok && errors.push(answer.error), { timeoutMs });

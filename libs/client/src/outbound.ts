@@ -1,4 +1,6 @@
 import { rateLimitBucket, TokenBucket, type ClientEnvelope, type Json, type RateLimitPolicy } from '@switchboard/protocol';
+import type { Timers } from './clock.js';
+import type { Disposer } from './emitter.js';
 import { ClientErrorCode, SwitchboardError } from './errors.js';
 
 /**
@@ -21,7 +23,7 @@ interface Pending {
   timeoutMs?: number;
   /** What earlier connections used up of `timeoutMs`. */
   spentMs: number;
-  timer?: ReturnType<typeof setTimeout>;
+  cancelTimer?: Disposer;
   /** Whether it was written to the current socket, and when (by the injected clock). */
   sent: boolean;
   sentAt: number;
@@ -46,17 +48,21 @@ export class Outbound {
   private queuedFrames = 0;
   private queuedBytes = 0;
   private readonly bucket: TokenBucket;
-  private pumpTimer?: ReturnType<typeof setTimeout>;
+  private cancelPump?: Disposer;
   private writer?: (text: string) => void;
   sentCount = 0;
 
   constructor(
     private readonly limits: OutboundLimits,
     rateLimit: RateLimitPolicy,
-    private readonly now: () => number,
+    private readonly timers: Timers,
+    /** Called when `queued` or `sentCount` changed. */
+    private readonly changed: () => void = () => undefined,
   ) {
-    this.bucket = new TokenBucket(rateLimitBucket(rateLimit, REFILL_SAFETY), now);
+    this.bucket = new TokenBucket(rateLimitBucket(rateLimit, REFILL_SAFETY), this.now);
   }
+
+  private readonly now = (): number => this.timers.clock.now();
 
   /** Frames not yet written to the current socket. */
   get queued(): number {
@@ -104,7 +110,7 @@ export class Outbound {
     if (!entry) return false;
     this.pending.delete(id);
     this.control.delete(id);
-    clearTimeout(entry.timer);
+    entry.cancelTimer?.();
     if (!entry.sent) this.release(entry);
     entry.onAnswer(answer);
     return true;
@@ -129,12 +135,12 @@ export class Outbound {
   /** The socket is gone: frames wait, their timeouts paused, until the next `attach` writes them again. */
   detach(): void {
     this.writer = undefined;
-    clearTimeout(this.pumpTimer);
+    this.cancelPump?.();
     for (const entry of this.entries()) if (entry.sent) this.unsend(entry);
   }
 
   private unsend(entry: Pending): void {
-    clearTimeout(entry.timer);
+    entry.cancelTimer?.();
     entry.sent = false;
     // Never negative: a clock set back must not give a request more time.
     entry.spentMs += Math.max(0, this.now() - entry.sentAt);
@@ -146,11 +152,13 @@ export class Outbound {
   private hold(entry: Pending): void {
     this.queuedFrames++;
     this.queuedBytes += entry.bytes;
+    this.changed();
   }
 
   private release(entry: Pending): void {
     this.queuedFrames--;
     this.queuedBytes -= entry.bytes;
+    this.changed();
   }
 
   /** Drops unanswered frames matching `filter` without settling them (their owner resends). */
@@ -159,7 +167,7 @@ export class Outbound {
       if (!filter(entry.frame)) continue;
       this.pending.delete(entry.frame.id);
       this.control.delete(entry.frame.id);
-      clearTimeout(entry.timer);
+      entry.cancelTimer?.();
       if (!entry.sent) this.release(entry);
     }
   }
@@ -178,9 +186,9 @@ export class Outbound {
       if (wait > 0) return this.schedulePump(wait);
       entry.sent = true;
       entry.sentAt = this.now();
-      this.release(entry);
       this.sentCount++;
-      if (entry.timeoutMs !== undefined) entry.timer = setTimeout(() => this.timeOut(entry), entry.timeoutMs - entry.spentMs);
+      this.release(entry);
+      if (entry.timeoutMs !== undefined) entry.cancelTimer = this.timers.after(entry.timeoutMs - entry.spentMs, () => this.timeOut(entry));
       this.writer(entry.text);
     }
   }
@@ -191,8 +199,8 @@ export class Outbound {
   }
 
   private schedulePump(afterMs: number): void {
-    clearTimeout(this.pumpTimer);
-    this.pumpTimer = setTimeout(() => this.pump(), afterMs);
+    this.cancelPump?.();
+    this.cancelPump = this.timers.after(afterMs, () => this.pump());
   }
 }
 

@@ -1,9 +1,9 @@
 import type { Json, SubscribeAckPayload } from '@switchboard/protocol';
 import { Emitter, type Disposer } from './emitter.js';
 import type { SwitchboardError } from './errors.js';
+import { nextSubscriptionState, type SubscriptionEvent, type SubscriptionState } from './subscription-state.js';
 
-/** A subscription's lifecycle: `subscribing` until acked (again after every reconnect or gap). */
-export type SubscriptionState = 'subscribing' | 'subscribed' | 'unsubscribed' | 'failed';
+export type { SubscriptionState } from './subscription-state.js';
 
 /** One publication as the app receives it. */
 export interface ChannelMessage<T = Json> {
@@ -14,6 +14,7 @@ export interface ChannelMessage<T = Json> {
   ts: number;
 }
 
+/** What `subscription.on()` listeners receive, by event name. */
 export interface SubscriptionEvents<T> {
   message: ChannelMessage<T>;
   /** History did not cover the gap: reload state, then continue from this position. */
@@ -61,26 +62,22 @@ export class Subscription<T = Json> {
 
   /** Stops the subscription; its listeners get nothing more. */
   unsubscribe(): void {
-    if (this.current === 'unsubscribed') return;
-    this.setState('unsubscribed');
-    this.leave(this);
+    if (this.dispatch('unsubscribe')) this.leave(this);
   }
 
   /** @internal The connection is (re)established: ask again, from where we are. */
   resubscribe(): void {
-    if (this.current === 'unsubscribed' || this.current === 'failed') return;
-    this.setState('subscribing');
-    this.send(this);
+    if (this.dispatch('ask')) this.send(this);
   }
 
   /** @internal The connection dropped: hold on until `resubscribe`. */
   suspend(): void {
-    if (this.current === 'subscribed') this.setState('subscribing');
+    this.dispatch('suspend');
   }
 
   /** @internal */
   acked(ack: SubscribeAckPayload): void {
-    if (this.current !== 'subscribing') return;
+    if (!this.dispatch('ack', false)) return;
     if (ack.recovered) {
       // The ack vouches for its own channel and epoch only.
       for (const publication of ack.publications) {
@@ -91,13 +88,13 @@ export class Subscription<T = Json> {
       // resets, then gets them from the new epoch's start, as far as history still holds them.
       this.position = { epoch: ack.epoch, offset: 0 };
       this.events.emit('reset', this.position);
-      this.send(this);
+      this.resubscribe();
       return;
     } else if (this.position && (this.position.epoch !== ack.epoch || this.position.offset !== ack.offset)) {
       this.events.emit('reset', { epoch: ack.epoch, offset: ack.offset });
     }
     this.position = { epoch: ack.epoch, offset: ack.offset };
-    this.setState('subscribed');
+    this.enter('subscribed');
     const held = this.held;
     this.held = [];
     // The ack is the gateway's word on where the channel stands. A held publication that
@@ -109,8 +106,7 @@ export class Subscription<T = Json> {
 
   /** @internal */
   failed(error: SwitchboardError): void {
-    this.setState('failed');
-    this.events.emit('error', error);
+    if (this.dispatch('refuse')) this.events.emit('error', error);
   }
 
   /** @internal A live `message` frame of this channel. */
@@ -135,7 +131,18 @@ export class Subscription<T = Json> {
     this.events.emit('message', publication as ChannelMessage<T>);
   }
 
-  private setState(state: SubscriptionState): void {
+  /**
+   * Applies `event` by the table; false when the table says to ignore it here. With
+   * `apply` false only the check is made: the caller enters the state once it is ready.
+   */
+  private dispatch(event: SubscriptionEvent, apply = true): boolean {
+    const next = nextSubscriptionState(this.current, event);
+    if (next === null) return false;
+    if (apply) this.enter(next);
+    return true;
+  }
+
+  private enter(state: SubscriptionState): void {
     if (state === this.current) return;
     this.current = state;
     this.events.emit('state', state);

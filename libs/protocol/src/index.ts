@@ -79,7 +79,6 @@ export {
   TokenBucket,
   fullAfterMs,
   rateLimitBucket,
-  refillBucket,
   takeToken,
   type TokenBucketPolicy,
   type TokenBucketState,

@@ -51,19 +51,19 @@ const ERROR: Shape = { code: string, message: string, recoverable: boolean, retr
 /** Whether a value is an object of `shape`. */
 const shaped = (shape: Shape): Check => (value) => isRecord(value) && mismatch(value, shape) === undefined;
 
+/** A subscribe ack's payload (protocol §6); its publications have the shape of `message` frames'. */
+const SUBSCRIBE_ACK: Check = shaped({
+  channel: string,
+  epoch: string,
+  offset,
+  recovered: boolean,
+  publications: (value) => Array.isArray(value) && value.every(shaped(PUBLICATION)),
+});
+
 /** The check of each ack payload (protocol §5–6), in a `Map` like {@link FRAMES}: callers may pass any string. */
 const ACKS: ReadonlyMap<string, Check> = new Map<AckedRequest, Check>([
   ['auth', shaped({ expiresAt: number })],
-  [
-    'subscribe',
-    shaped({
-      channel: string,
-      epoch: string,
-      offset,
-      recovered: boolean,
-      publications: (value) => Array.isArray(value) && value.every(shaped(PUBLICATION)),
-    }),
-  ],
+  ['subscribe', SUBSCRIBE_ACK],
   ['unsubscribe', shaped({ channel: string })],
   ['publish', shaped({ offset, epoch: string })],
   // A backend's reply is any JSON, or nothing.
@@ -158,7 +158,7 @@ export function isAckPayload<T extends AckedRequest>(request: T, payload: unknow
  * if (!isSubscribeAck(ack.payload)) subscription.failed(invalidFrame);
  */
 export function isSubscribeAck(payload: unknown): payload is SubscribeAckPayload {
-  return isAckPayload('subscribe', payload);
+  return SUBSCRIBE_ACK(payload);
 }
 
 /**

@@ -38,17 +38,10 @@ export function rateLimitBucket(policy: RateLimitPolicy, refillFactor = 1): Toke
   return { capacity: policy.burst, refill: policy.messages * refillFactor, intervalMs: policy.intervalMs };
 }
 
-/** Tokens added per ms. */
-const perMs = (policy: TokenBucketPolicy): number => policy.refill / policy.intervalMs;
-
-/**
- * `state` refilled up to `now`; a missing state is a full bucket. A clock that goes
- * backwards counts as no time passing.
- */
-export function refillBucket(state: TokenBucketState | undefined, policy: TokenBucketPolicy, now: number): TokenBucketState {
-  if (!state) return { tokens: policy.capacity, at: now };
-  const elapsed = Math.max(0, now - state.at);
-  return { tokens: Math.min(policy.capacity, state.tokens + elapsed * perMs(policy)), at: now };
+/** Tokens in the bucket at `now`: a missing state is a full bucket; a clock going backwards adds none. */
+function tokensAt(state: TokenBucketState | undefined, policy: TokenBucketPolicy, now: number): number {
+  if (!state) return policy.capacity;
+  return Math.min(policy.capacity, state.tokens + (Math.max(0, now - state.at) * policy.refill) / policy.intervalMs);
 }
 
 /**
@@ -65,10 +58,10 @@ export function takeToken(
   policy: TokenBucketPolicy,
   now: number,
 ): { state: TokenBucketState; decision: TokenDecision } {
-  const refilled = refillBucket(state, policy, now);
-  if (refilled.tokens >= 1) return { state: { tokens: refilled.tokens - 1, at: now }, decision: { allowed: true } };
-  const retryAfterMs = Math.max(1, Math.ceil((1 - refilled.tokens) / perMs(policy)));
-  return { state: refilled, decision: { allowed: false, retryAfterMs } };
+  const perMs = policy.refill / policy.intervalMs;
+  const tokens = tokensAt(state, policy, now);
+  if (tokens >= 1) return { state: { tokens: tokens - 1, at: now }, decision: { allowed: true } };
+  return { state: { tokens, at: now }, decision: { allowed: false, retryAfterMs: Math.max(1, Math.ceil((1 - tokens) / perMs)) } };
 }
 
 /** How long an untouched bucket takes to fill up again, after which it can be forgotten. */
@@ -85,20 +78,18 @@ export function fullAfterMs(policy: TokenBucketPolicy): number {
  * if (wait > 0) setTimeout(pump, wait);
  */
 export class TokenBucket {
-  private state: TokenBucketState;
+  private state?: TokenBucketState;
 
   constructor(
     private policy: TokenBucketPolicy,
     private readonly now: () => number,
-  ) {
-    this.state = refillBucket(undefined, policy, now());
-  }
+  ) {}
 
   /** Adopts a new policy (limits a new connection advertises), keeping what is left of the bucket. */
   update(policy: TokenBucketPolicy): void {
-    const refilled = refillBucket(this.state, this.policy, this.now());
+    const at = this.now();
+    if (this.state) this.state = { tokens: Math.min(tokensAt(this.state, this.policy, at), policy.capacity), at };
     this.policy = policy;
-    this.state = { tokens: Math.min(refilled.tokens, policy.capacity), at: refilled.at };
   }
 
   /** Takes a token and returns 0, or returns how many ms until one is there. */

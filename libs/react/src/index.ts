@@ -7,5 +7,4 @@ export { useChannel, DEFAULT_MESSAGE_LIMIT, type ChannelApi, type UseChannelOpti
 export { useOptimisticChannel, type OptimisticItem, type OptimisticChannelApi, type UseOptimisticChannelOptions } from './use-optimistic-channel.js';
 export { useMessage } from './use-message.js';
 export { useConnectionStats } from './use-connection-stats.js';
-export type { ConnectionSnapshot } from './connection-store.js';
-export type { ChannelReset } from './channel-entry.js';
+export type { ConnectionSnapshot, ChannelReset } from '@switchboard/client/observers';

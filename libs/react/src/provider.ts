@@ -1,26 +1,28 @@
-import { createClient, type ClientOptions, type SwitchboardClient } from '@switchboard/client';
+import { createClient, type ClientOptions, type SwitchboardClient, type TimerHandle } from '@switchboard/client';
+import { ChannelRegistry, ConnectionObserver } from '@switchboard/client/observers';
 import { createContext, createElement, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import { ChannelRegistry } from './channel-registry.js';
-import { ConnectionStore } from './connection-store.js';
 
 type AnyClient = SwitchboardClient<any, any>;
 
-/** What the hooks share: the client and the stores that observe it. */
+/** What the hooks share: the client and the SDK's observers of it. */
 export interface SwitchboardContextValue {
   client: AnyClient;
-  connection: ConnectionStore;
+  connection: ConnectionObserver;
   channels: ChannelRegistry;
 }
 
 const SwitchboardContext = createContext<SwitchboardContextValue | null>(null);
 
-/** One set of stores per client, so two providers given the same client share its channels. */
+/**
+ * One set of observers per client, for the client's whole life (a snapshot read after a quiet
+ * period must be current), so two providers given the same client share its channels.
+ */
 const stores = new WeakMap<AnyClient, SwitchboardContextValue>();
 
 function contextFor(client: AnyClient): SwitchboardContextValue {
   let value = stores.get(client);
   if (!value) {
-    value = { client, connection: new ConnectionStore(client), channels: new ChannelRegistry(client) };
+    value = { client, connection: new ConnectionObserver(client), channels: new ChannelRegistry(client) };
     stores.set(client, value);
   }
   return value;
@@ -32,8 +34,8 @@ export type SwitchboardProviderProps =
       client?: undefined;
     });
 
-/** Closes that were asked for by an unmount, cancelled if the same provider mounts again. */
-const pendingCloses = new WeakMap<AnyClient, ReturnType<typeof setTimeout>>();
+/** Closes that were asked for by an unmount (timers of the client's own clock), cancelled if the same provider mounts again. */
+const pendingCloses = new WeakMap<AnyClient, TimerHandle>();
 
 /**
  * Gives its children one Switchboard connection. With `url` and `getToken` it creates the
@@ -59,13 +61,13 @@ export function SwitchboardProvider(props: SwitchboardProviderProps): ReactNode 
 
   useEffect(() => {
     if (!owned) return;
-    clearTimeout(pendingCloses.get(owned));
+    if (pendingCloses.has(owned)) owned.clock.clearTimeout(pendingCloses.get(owned));
     pendingCloses.delete(owned);
     owned.connect();
     return () => {
       pendingCloses.set(
         owned,
-        setTimeout(() => {
+        owned.clock.setTimeout(() => {
           pendingCloses.delete(owned);
           owned.close();
         }, 0),

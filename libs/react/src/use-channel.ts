@@ -1,6 +1,6 @@
 import type { ChannelMessage, Json, SubscriptionState, SwitchboardError } from '@switchboard/client';
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
-import type { ChannelReset, ChannelSnapshot } from './channel-entry.js';
+import type { ChannelReset, ChannelSnapshot } from '@switchboard/client/observers';
 import { useSwitchboardContext } from './provider.js';
 import { useLatest } from './use-latest.js';
 
@@ -26,18 +26,18 @@ export interface ChannelApi<T> {
   publish: (payload: T, options?: { timeoutMs?: number }) => Promise<{ offset: number; epoch: string }>;
 }
 
-/** @internal Subscribes the calling component to the channel's shared entry and returns its snapshot. */
+/** @internal Subscribes the calling component to the channel's shared observer and returns its snapshot. */
 export function useChannelSnapshot<T>(channel: string, limit: number, handlers: Omit<UseChannelOptions<T>, 'limit'> = {}): ChannelSnapshot<T> {
   const { channels } = useSwitchboardContext();
   const onMessage = useLatest(handlers.onMessage);
   const onReset = useLatest(handlers.onReset);
-  useEffect(() => channels.entry<T>(channel).retain(limit), [channels, channel, limit]);
+  useEffect(() => channels.observer<T>(channel).retain(limit), [channels, channel, limit]);
   useEffect(() => {
-    const entry = channels.entry<T>(channel);
-    const disposers = [entry.onMessage((message) => onMessage.current?.(message)), entry.onReset((reset) => onReset.current?.(reset))];
+    const observer = channels.observer<T>(channel);
+    const disposers = [observer.onMessage((message) => onMessage.current?.(message)), observer.onReset((reset) => onReset.current?.(reset))];
     return () => disposers.forEach((dispose) => dispose());
   }, [channels, channel, onMessage, onReset]);
-  const subscribe = useCallback((listener: () => void) => channels.entry<T>(channel).listen(listener), [channels, channel]);
+  const subscribe = useCallback((listener: () => void) => channels.observer<T>(channel).listen(listener), [channels, channel]);
   const getSnapshot = useCallback(() => channels.snapshot<T>(channel), [channels, channel]);
   return useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
 }

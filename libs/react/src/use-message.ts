@@ -14,9 +14,9 @@ export function useMessage<P extends { type: string } = { type: string } & Recor
   const latest = useLatest(handler);
   useEffect(() => {
     if (userId === undefined) return;
-    const entry = channels.entry<P>(`user:${userId}`);
-    const release = entry.retain(0);
-    const stop = entry.onMessage((message) => {
+    const observer = channels.observer<P>(`user:${userId}`);
+    const release = observer.retain(0);
+    const stop = observer.onMessage((message) => {
       const payload = message.payload as P | null;
       if (payload !== null && typeof payload === 'object' && payload.type === type) latest.current(payload);
     });

@@ -1,6 +1,6 @@
 import type { Json, SubscriptionState, SwitchboardError } from '@switchboard/client';
 import { useCallback, useMemo } from 'react';
-import { positionKey, type ChannelReset } from './channel-entry.js';
+import { positionKey, type ChannelReset } from '@switchboard/client/observers';
 import { useSwitchboardContext } from './provider.js';
 import { DEFAULT_MESSAGE_LIMIT, useChannelSnapshot, type UseChannelOptions } from './use-channel.js';
 
@@ -68,9 +68,9 @@ export function useOptimisticChannel<T = Json>(channel: string, options: UseOpti
     return [...delivered, ...local];
   }, [snapshot.messages, snapshot.keys, snapshot.local, limit]);
 
-  const publish = useCallback((payload: T) => channels.entry<T>(channel).publishLocal(payload, timeoutMs), [channels, channel, timeoutMs]);
-  const retry = useCallback((key: string) => channels.entry<T>(channel).retryLocal(key, timeoutMs), [channels, channel, timeoutMs]);
-  const dismiss = useCallback((key: string) => channels.entry<T>(channel).dismissLocal(key), [channels, channel]);
+  const publish = useCallback((payload: T) => channels.observer<T>(channel).publishLocal(payload, timeoutMs), [channels, channel, timeoutMs]);
+  const retry = useCallback((key: string) => channels.observer<T>(channel).retryLocal(key, timeoutMs), [channels, channel, timeoutMs]);
+  const dismiss = useCallback((key: string) => channels.observer<T>(channel).dismissLocal(key), [channels, channel]);
   const { status, error, reset } = snapshot;
   return useMemo(
     () => ({ items, status, publish, retry, dismiss, ...(error ? { error } : {}), ...(reset ? { reset } : {}) }),

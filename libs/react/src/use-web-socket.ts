@@ -1,6 +1,6 @@
 import type { ClientStats, MessageMap, ReplyMap, SwitchboardClient } from '@switchboard/client';
 import { useMemo, useSyncExternalStore } from 'react';
-import type { ConnectionSnapshot } from './connection-store.js';
+import type { ConnectionSnapshot } from '@switchboard/client/observers';
 import { useSwitchboardContext } from './provider.js';
 
 /** What {@link useWebSocket} returns: the connection's state and the client's actions. */

@@ -1,4 +1,11 @@
-import type { ChannelMessage, Json, Subscription, SubscriptionState, SwitchboardClient, SwitchboardError } from '@switchboard/client';
+import type { Json } from '@switchboard/protocol';
+import type { SwitchboardClient } from '../client.js';
+import { Timers } from '../clock.js';
+import type { Disposer } from '../emitter.js';
+import type { SwitchboardError } from '../errors.js';
+import type { ChannelMessage, Subscription } from '../subscription.js';
+import type { SubscriptionState } from '../subscription-state.js';
+import { Listeners } from './listeners.js';
 
 /** A reset of the channel's history (see the SDK's `reset` event), stamped with when it came. */
 export interface ChannelReset {
@@ -19,7 +26,7 @@ export interface LocalPublication<T = Json> {
   error?: SwitchboardError;
 }
 
-/** What hooks read about one channel; a new object only when something changed. */
+/** What a view reads about one channel; a new object only when something changed. */
 export interface ChannelSnapshot<T = Json> {
   /** Every message delivered, in channel order, the newest `capacity` of them. */
   messages: readonly ChannelMessage<T>[];
@@ -33,25 +40,31 @@ export interface ChannelSnapshot<T = Json> {
 }
 
 type AnyClient = SwitchboardClient<any, any>;
-type Listener = () => void;
 type EntryState<T> = Omit<ChannelSnapshot<T>, 'messages' | 'local' | 'keys'>;
 
+/** The key of a channel position, `<epoch>:<offset>`: what identifies a publication. */
 export const positionKey = (position: { epoch: string; offset: number }): string => `${position.epoch}:${position.offset}`;
 
 /**
- * One channel of one client, shared by every hook that uses it: one SDK subscription while
- * any component retains it, one message buffer, the local (optimistic) publications, and
- * the listeners of `useSyncExternalStore`. Messages are appended one by one and every
- * handler sees every one, so a burst within one render is never collapsed.
+ * One channel of one client, shared by every view that uses it: one SDK subscription while
+ * anyone retains it, one message buffer, the local (optimistic) publications, and the
+ * listeners of an external store (`listen` → unsubscribe, `getSnapshot`). Messages are
+ * appended one by one and every handler sees every one, so a burst is never collapsed.
+ * Framework-agnostic: React's hooks read it through `useSyncExternalStore`.
+ *
+ * @example
+ * const release = observer.retain(100);
+ * const stop = observer.listen(() => render(observer.getSnapshot().messages));
  */
-export class ChannelEntry<T = Json> {
+export class ChannelObserver<T = Json> {
   private readonly retainers = new Map<symbol, number>();
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Listeners(() => undefined, () => this.scheduleRelease());
   private readonly handlers = new Set<(message: ChannelMessage<T>) => void>();
   private readonly resetHandlers = new Set<(reset: ChannelReset) => void>();
   private subscription?: Subscription<T>;
-  private disposers: Array<() => void> = [];
-  private releaseTimer?: ReturnType<typeof setTimeout>;
+  private disposers: Disposer[] = [];
+  private readonly timers: Timers;
+  private cancelRelease?: Disposer;
   private buffer: ChannelMessage<T>[] = [];
   private locals: LocalPublication<T>[] = [];
   private readonly keys = new Map<string, string>();
@@ -62,15 +75,17 @@ export class ChannelEntry<T = Json> {
   constructor(
     private readonly client: AnyClient,
     readonly channel: string,
-    /** Called when nothing uses the entry any more, so the registry can forget it. */
-    private readonly idle: (entry: ChannelEntry<T>) => void,
-  ) {}
+    /** Called when nothing uses the observer any more, so the registry can forget it. */
+    private readonly idle: (observer: ChannelObserver<T>) => void,
+  ) {
+    this.timers = new Timers(client.clock);
+  }
 
   /** Keeps the subscription open and at least `limit` messages buffered until the returned release. */
-  retain(limit: number): () => void {
+  retain(limit: number): Disposer {
     const token = Symbol(this.channel);
     this.retainers.set(token, limit);
-    clearTimeout(this.releaseTimer);
+    this.cancelRelease?.();
     if (!this.subscription) this.open();
     return () => {
       this.retainers.delete(token);
@@ -78,24 +93,27 @@ export class ChannelEntry<T = Json> {
     };
   }
 
-  readonly listen = (listener: Listener): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-      this.scheduleRelease();
-    };
-  };
+  /** Calls `listener` after every change of the snapshot; returns the way to stop. */
+  readonly listen = (listener: () => void): Disposer => this.listeners.add(listener);
 
-  onMessage(handler: (message: ChannelMessage<T>) => void): () => void {
+  /** Calls `handler` for every message, in order; returns the way to stop. */
+  onMessage(handler: (message: ChannelMessage<T>) => void): Disposer {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
   }
 
-  onReset(handler: (reset: ChannelReset) => void): () => void {
+  /** Calls `handler` on every reset of the channel's history; returns the way to stop. */
+  onReset(handler: (reset: ChannelReset) => void): Disposer {
     this.resetHandlers.add(handler);
     return () => this.resetHandlers.delete(handler);
   }
 
+  /** Pending release timers; tests count them. */
+  get pendingTimers(): number {
+    return this.timers.size;
+  }
+
+  /** The current snapshot: the same object until something changed. */
   readonly getSnapshot = (): ChannelSnapshot<T> => {
     this.snapshot ??= { ...this.state, messages: [...this.buffer], local: [...this.locals], keys: new Map(this.keys) };
     return this.snapshot;
@@ -162,7 +180,7 @@ export class ChannelEntry<T = Json> {
       subscription.on('state', (status) => this.setState({ status })),
       subscription.on('error', (error) => this.setState({ error })),
       subscription.on('reset', (position) => {
-        const reset = { ...position, at: Date.now() };
+        const reset = { ...position, at: this.client.clock.now() };
         this.setState({ reset });
         for (const handler of [...this.resetHandlers]) handler(reset);
       }),
@@ -190,8 +208,8 @@ export class ChannelEntry<T = Json> {
    * uses it again at once and must not flap the subscription.
    */
   private scheduleRelease(): void {
-    clearTimeout(this.releaseTimer);
-    this.releaseTimer = setTimeout(() => this.releaseIfUnused(), 0);
+    this.cancelRelease?.();
+    this.cancelRelease = this.timers.after(0, () => this.releaseIfUnused());
   }
 
   private releaseIfUnused(): void {
@@ -218,6 +236,6 @@ export class ChannelEntry<T = Json> {
 
   private changed(): void {
     this.snapshot = undefined;
-    for (const listener of [...this.listeners]) listener();
+    this.listeners.notify();
   }
 }
