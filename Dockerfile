@@ -28,6 +28,8 @@ COPY apps/gateway/package.json apps/gateway/
 RUN npm ci --no-audit --no-fund
 
 COPY tsconfig.json tsconfig.base.json nest-cli.json ./
+# The libraries' build scripts (clean dist, mark the CommonJS build).
+COPY scripts scripts
 COPY libs/protocol libs/protocol
 COPY apps/gateway apps/gateway
 RUN npm run build:gateway
