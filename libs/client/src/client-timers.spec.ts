@@ -1,38 +1,17 @@
-import { createClient } from './client.js';
-import { ManualClock } from './testing/manual-clock.js';
 import { fakeEnvironment, type FakeSocket } from './testing/fake-environment.js';
-
-/** Lets reconnecting-websocket's zero-delay hand-over and the fake fetch's promises run (real time, not the clock's). */
-const settle = async () => {
-  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 1));
-};
+import { testClient } from './testing/test-client.js';
 
 function setup() {
-  const clock = new ManualClock();
   const environment = fakeEnvironment();
   const online = new Set<() => void>();
   environment.network.onOnline = (callback) => {
     online.add(callback);
     return () => void online.delete(callback);
   };
-  const client = createClient({
-    url: 'http://gateway.test',
-    getToken: () => 'token',
-    WebSocket: environment.WebSocket,
-    fetch: environment.fetch,
-    network: environment.network,
-    clock,
-    backoff: { initialMs: 100, factor: 2, maxMs: 1_000 },
-    random: () => 1,
-    autoConnect: false,
-  });
+  const { clock, client, open: connect } = testClient({ backoff: { initialMs: 100, factor: 2, maxMs: 1_000 }, random: () => 1 }, environment);
   /** Connects and plays the gateway up to the welcome. */
   const open = async (): Promise<FakeSocket> => {
-    client.connect();
-    await settle();
-    const socket = environment.latest()!;
-    socket.open();
-    socket.welcome(clock.now());
+    const socket = await connect();
     expect(client.state).toBe('open');
     return socket;
   };
@@ -46,12 +25,13 @@ describe('the client and its timers', () => {
   it('leaves no timer pending after many connect/close cycles, whatever was under way', async () => {
     const { clock, client, open } = setup();
     const rejected: unknown[] = [];
+    const answered: Array<Promise<unknown>> = [];
     for (let cycle = 0; cycle < 20; cycle++) {
       const socket = await open();
       // The heartbeat and the credential refresh run while open.
       expect(clock.pending).toBeGreaterThanOrEqual(2);
       // A request on the wire has its timeout; a subscribe refused "try later" waits to retry.
-      client.request('chat.send', { n: cycle }).catch((error: unknown) => rejected.push(error));
+      answered.push(client.request('chat.send', { n: cycle }).catch((error: unknown) => rejected.push(error)));
       const subscription = client.subscribe(`room:${cycle}`);
       const [subscribe] = idsOf(socket, 'subscribe').slice(-1);
       socket.deliver({ type: 'error', id: subscribe, payload: { code: 'UNAVAILABLE', message: 'later', recoverable: true, retryAfterMs: 5_000 } });
@@ -62,7 +42,7 @@ describe('the client and its timers', () => {
       clock.advance(60_000);
       expect(subscription.state).toBe('unsubscribed');
     }
-    await settle();
+    await Promise.all(answered);
     expect(rejected).toHaveLength(20);
     expect(rejected.every((error) => (error as { code: string }).code === 'CLOSED')).toBe(true);
   });
@@ -74,8 +54,9 @@ describe('the client and its timers', () => {
     expect(client.state).toBe('reconnecting');
     expect(client.stats().nextRetryAt).toBe(clock.now() + 100);
     expect(clock.pending).toBe(1);
+    const next = environment.nextSocket();
     clock.advance(100);
-    await settle();
+    await next;
     // A second socket, whose handshake never completes: its timeout is the one timer left.
     expect(environment.sockets).toHaveLength(2);
     expect(clock.pending).toBe(1);
@@ -94,10 +75,11 @@ describe('the client and its timers', () => {
     const at = clock.now() + 2_000 + 100;
     expect(retries).toEqual([at]);
     clock.advance(2_099);
-    await settle();
+    await environment.dialed();
     expect(environment.sockets).toHaveLength(1);
+    const next = environment.nextSocket();
     clock.advance(1);
-    await settle();
+    await next;
     expect(retries).toEqual([at, undefined]);
     expect(environment.sockets).toHaveLength(2);
     client.close();
@@ -109,15 +91,16 @@ describe('the client and its timers', () => {
     const socket = await open();
     socket.serverClose(1011);
     expect(client.stats().nextRetryAt).toBe(clock.now() + 100);
+    const next = environment.nextSocket();
     goOnline();
-    await settle();
+    await next;
     expect(environment.sockets).toHaveLength(2);
     environment.latest()!.open();
     environment.latest()!.deliver({ type: 'reconnect', payload: { afterMs: 5_000, reason: 'drain' } });
     environment.latest()!.welcome(clock.now());
     environment.latest()!.serverClose(1012);
     goOnline();
-    await settle();
+    await environment.dialed();
     expect(environment.sockets).toHaveLength(2);
     expect(online.size).toBe(1);
     client.close();
@@ -130,10 +113,12 @@ describe('the client and its timers', () => {
     const first = await open();
     const states: string[] = [];
     client.on('state', ({ state }) => states.push(state));
+    const next = environment.nextSocket();
     clock.advance(25_000 + 12_500 + 10_000);
     expect(states).toEqual(['reconnecting']);
     expect(first.closedWith).toBe(4000);
-    await settle();
+    // The attempt after the drop: its socket, whose handshake the close must end too.
+    await next;
     client.close();
     expect(clock.pending).toBe(0);
     expect(states).toEqual(['reconnecting', 'closed']);

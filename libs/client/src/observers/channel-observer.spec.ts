@@ -1,23 +1,17 @@
-import { createClient } from '../client.js';
-import { ManualClock } from '../testing/manual-clock.js';
-import { fakeEnvironment, type FakeSocket } from '../testing/fake-environment.js';
+import type { FakeSocket } from '../testing/fake-environment.js';
+import { openClient } from '../testing/test-client.js';
+import { until } from '../testing/until.js';
+import type { ChannelObserver } from './channel-observer.js';
 import { ChannelRegistry, UNUSED_CHANNEL } from './channel-registry.js';
 
-const settle = async () => {
-  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 1));
-};
-
 async function setup() {
-  const clock = new ManualClock();
-  const environment = fakeEnvironment();
-  const client = createClient({ url: 'http://gateway.test', getToken: () => 'token', ...environment, clock, autoConnect: false });
-  client.connect();
-  await settle();
-  const socket = environment.latest()!;
-  socket.open();
-  socket.welcome(clock.now());
+  const { clock, client, socket } = await openClient();
   return { clock, client, socket, registry: new ChannelRegistry(client) };
 }
+
+/** Until the answer to the local publication `key` has been handled: it is no longer pending. */
+const answered = (observer: ChannelObserver<string>, key: string) =>
+  until(observer.listen, () => observer.getSnapshot().local.find((local) => local.key === key)?.status !== 'pending');
 
 const last = (socket: FakeSocket, type: string) => socket.sent.filter((frame) => frame.type === type).at(-1)!;
 const publication = (offset: number, payload: unknown = offset) => ({ type: 'message', channel: 'room:1', epoch: 'e1', offset, payload });
@@ -61,7 +55,7 @@ describe('ChannelObserver', () => {
     const key = observer.publishLocal('hello');
     expect(observer.getSnapshot().local).toEqual([{ key, payload: 'hello', status: 'pending' }]);
     socket.deliver({ type: 'ack', id: last(socket, 'publish').id, payload: { offset: 1, epoch: 'e1' } });
-    await settle();
+    await answered(observer, key);
     expect(observer.getSnapshot().local).toEqual([{ key, payload: 'hello', status: 'confirmed', epoch: 'e1', offset: 1 }]);
     socket.deliver(publication(1, 'hello'));
     expect(observer.getSnapshot().local).toEqual([]);
@@ -75,12 +69,12 @@ describe('ChannelObserver', () => {
     const release = observer.retain(10);
     const key = observer.publishLocal('nope');
     socket.deliver({ type: 'error', id: last(socket, 'publish').id, payload: { code: 'FORBIDDEN', message: 'no', recoverable: false } });
-    await settle();
+    await answered(observer, key);
     expect(observer.getSnapshot().local).toMatchObject([{ key, status: 'failed', error: { code: 'FORBIDDEN' } }]);
     observer.retryLocal(key);
     expect(observer.getSnapshot().local).toMatchObject([{ key, status: 'pending' }]);
     socket.deliver({ type: 'error', id: last(socket, 'publish').id, payload: { code: 'FORBIDDEN', message: 'no', recoverable: false } });
-    await settle();
+    await answered(observer, key);
     observer.dismissLocal(key);
     expect(observer.getSnapshot().local).toEqual([]);
     release();

@@ -1,18 +1,7 @@
-import { createClient } from '../client.js';
-import { ManualClock } from '../testing/manual-clock.js';
-import { fakeEnvironment } from '../testing/fake-environment.js';
+import { testClient } from '../testing/test-client.js';
 import { ConnectionObserver } from './connection-observer.js';
 
-const settle = async () => {
-  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 1));
-};
-
-function setup() {
-  const clock = new ManualClock();
-  const environment = fakeEnvironment();
-  const client = createClient({ url: 'http://gateway.test', getToken: () => 'token', ...environment, clock, autoConnect: false, random: () => 1, backoff: { initialMs: 100 } });
-  return { clock, environment, client, listeners: () => (client as unknown as { events: { count(): number } }).events.count() };
-}
+const setup = () => testClient({ random: () => 1, backoff: { initialMs: 100 } });
 
 describe('ConnectionObserver', () => {
   it('keeps one snapshot object until a field changes, and tells its listeners of each change', async () => {
@@ -23,9 +12,9 @@ describe('ConnectionObserver', () => {
     expect(observer.getSnapshot()).toBe(first);
     const seen: unknown[] = [];
     const stop = observer.subscribe(() => seen.push(observer.getSnapshot()));
+    const next = environment.nextSocket();
     client.connect();
-    await settle();
-    const socket = environment.latest()!;
+    const socket = await next;
     socket.open();
     socket.welcome(clock.now());
     expect(observer.getSnapshot()).toEqual({ status: 'open', userId: 'u1' });

@@ -1,23 +1,5 @@
-import { createClient } from '../client.js';
-import { ManualClock } from '../testing/manual-clock.js';
-import { fakeEnvironment } from '../testing/fake-environment.js';
+import { openClient } from '../testing/test-client.js';
 import { StatsObserver } from './stats-observer.js';
-
-const settle = async () => {
-  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 1));
-};
-
-async function openClient() {
-  const clock = new ManualClock();
-  const environment = fakeEnvironment();
-  const client = createClient({ url: 'http://gateway.test', getToken: () => 'token', ...environment, clock, autoConnect: false });
-  client.connect();
-  await settle();
-  const socket = environment.latest()!;
-  socket.open();
-  socket.welcome(clock.now());
-  return { clock, client, socket, listeners: () => (client as unknown as { events: { count(): number } }).events.count() };
-}
 
 describe('StatsObserver', () => {
   it('is pushed by the client: a pong sets the round trip, with no timer of its own', async () => {

@@ -62,15 +62,23 @@ export class FakeSocket extends EventTarget {
   }
 }
 
-/** A client environment of fake sockets and a fetch that serves discovery and tickets at once. */
+/**
+ * A client environment of fake sockets and a fetch that serves discovery and tickets at once.
+ * A connect (or reconnect) reaches its socket only after the fetch and reconnecting-websocket's
+ * zero-delay hand-over: `nextSocket()` and `dialed()` wait for that, not for a length of time.
+ */
 export function fakeEnvironment(limits: Limits = FAKE_LIMITS) {
   const sockets: FakeSocket[] = [];
+  const waiting: Array<(socket: FakeSocket) => void> = [];
   const WebSocket = class extends FakeSocket {
     constructor(url: string) {
       super(url);
       sockets.push(this);
+      for (const resolve of waiting.splice(0)) resolve(this);
     }
   } as unknown as WebSocketConstructor;
+  /** The next socket the client makes after this call (call it before what makes the client dial). */
+  const nextSocket = (): Promise<FakeSocket> => new Promise((resolve) => waiting.push(resolve));
   let tickets = 0;
   const fetch = (async (input: string | URL | Request) => {
     const url = String(input);
@@ -88,5 +96,15 @@ export function fakeEnvironment(limits: Limits = FAKE_LIMITS) {
     return Response.json({ ticket, expiresAt: Date.now() + 30_000, url: `ws://gateway.test/ws?ticket=${ticket}` }, { status: 201 });
   }) as typeof globalThis.fetch;
   const network: NetworkSignals = { onOnline: () => () => undefined, onVisible: () => () => undefined };
-  return { sockets, WebSocket, fetch, network, latest: () => sockets[sockets.length - 1] };
+  /**
+   * Resolves once every ticket issued so far has its socket: the way to show that nothing
+   * dials, since an attempt always asks for a ticket, and one that started (synchronously,
+   * on the client's clock or a network signal) asks within a few microtasks — awaiting the
+   * client's `getToken()` is the only step before, and no event marks it.
+   */
+  const dialed = async (): Promise<void> => {
+    for (let turn = 0; turn < 10; turn++) await Promise.resolve();
+    while (sockets.length < tickets) await nextSocket();
+  };
+  return { sockets, WebSocket, fetch, network, latest: () => sockets[sockets.length - 1], nextSocket, dialed };
 }
