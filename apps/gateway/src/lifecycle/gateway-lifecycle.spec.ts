@@ -1,5 +1,5 @@
 import { GATEWAY_TRANSITIONS, GatewayLifecycle, type GatewayEvent, type GatewayState } from './gateway-lifecycle.js';
-import { IllegalTransitionError } from './state-machine.js';
+import { testEveryEdge } from './testing/every-edge.js';
 
 const states = Object.keys(GATEWAY_TRANSITIONS) as GatewayState[];
 const events: GatewayEvent[] = ['listening', 'drain', 'drained'];
@@ -18,16 +18,7 @@ function lifecycleIn(state: GatewayState): GatewayLifecycle {
 }
 
 describe('GatewayLifecycle', () => {
-  for (const from of states) {
-    for (const event of events) {
-      const to = GATEWAY_TRANSITIONS[from][event];
-      it(`${from} --${event}--> ${to ?? 'throws'}`, () => {
-        const lifecycle = lifecycleIn(from);
-        if (to === undefined) expect(() => lifecycle.dispatch(event)).toThrow(IllegalTransitionError);
-        else expect(lifecycle.dispatch(event)).toBe(to);
-      });
-    }
-  }
+  testEveryEdge(GATEWAY_TRANSITIONS, events, (from, event) => lifecycleIn(from).dispatch(event));
 
   it('accepts connections only while ready', () => {
     expect(states.filter((s) => lifecycleIn(s).accepting)).toEqual(['ready']);
