@@ -11,7 +11,7 @@ export const KEY_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS5
 
 /**
  * Engines the configuration names: `memory` embeds everything in one process; `redis`
- * (several nodes sharing one Redis) is named so the choice is ready, but not built yet.
+ * lets several nodes share one Redis (being built: refused until it is complete).
  */
 export const ENGINE_KINDS = ['memory', 'redis'] as const;
 
@@ -32,6 +32,19 @@ const boolean = z
   .toLowerCase()
   .refine((v) => ['true', 'false', '1', '0'].includes(v), { message: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1');
+
+/** Names that go into Redis keys, logs and frames: letters, digits, `.`, `_` and `-`. */
+const identifier = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'expected 1 to 64 letters, digits, ".", "_" or "-"' });
+
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((v) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol), {
+    message: 'expected a redis:// or rediss:// URL',
+  });
 
 const httpUrl = z
   .string()
@@ -80,6 +93,9 @@ export const envSchema = z.object({
   MAX_CONNECTIONS: integer(0, 10_000_000).default(0),
   ENGINE: z.enum(ENGINE_KINDS, { message: `expected one of ${ENGINE_KINDS.join(', ')}` }).default('memory'),
   SLOT_LEASE_MS: integer(3_000, DAY_MS).default(60_000),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379/0'),
+  REDIS_PREFIX: identifier.default('sb'),
+  NODE_ID: identifier.optional(),
   PUBLISH_IDEMPOTENCY_MS: integer(1_000, DAY_MS).default(120_000),
   HANDSHAKE_RATE_PER_IP: integer(1, 1_000_000).default(50),
   TICKET_RATE_PER_USER: integer(1, 1_000_000).default(10),

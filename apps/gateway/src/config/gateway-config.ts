@@ -29,6 +29,10 @@ export interface EngineChoice {
   kind: EngineKind;
   /** A connection slot expires after this unless its node renews it, which it does every third of it. */
   slotLeaseMs: number;
+  /** This node's name (`NODE_ID`), random per process when unset: in `/health`, logs and `welcome`. */
+  nodeId: string;
+  /** Where the `redis` engine connects (`REDIS_URL`), and the prefix of its keys (`REDIS_PREFIX`). */
+  redis: { url: string; prefix: string };
 }
 
 /** Channels: who may use which, and how much history each keeps (protocol §6). */

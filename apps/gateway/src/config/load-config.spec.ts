@@ -28,7 +28,7 @@ describe('loadConfig', () => {
       drainSpreadMs: 5_000,
       authQueryToken: false,
       logLevel: 'info',
-      engine: { kind: 'memory', slotLeaseMs: 60_000 },
+      engine: { kind: 'memory', slotLeaseMs: 60_000, nodeId: expect.any(String), redis: { url: 'redis://127.0.0.1:6379/0', prefix: 'sb' } },
       channels: { idempotencyWindowMs: 120_000 },
     });
     expect(config.publicUrl).toBeUndefined();
@@ -68,8 +68,17 @@ describe('loadConfig', () => {
 
   it('reads the engine settings and the publish idempotency window', () => {
     const config = loadConfig({ JWT_SECRET: SECRET, ENGINE: 'memory', SLOT_LEASE_MS: '9000', PUBLISH_IDEMPOTENCY_MS: '5000' });
-    expect(config.engine).toEqual({ kind: 'memory', slotLeaseMs: 9_000 });
+    expect(config.engine).toEqual({ kind: 'memory', slotLeaseMs: 9_000, nodeId: expect.any(String), redis: { url: 'redis://127.0.0.1:6379/0', prefix: 'sb' } });
     expect(config.channels.idempotencyWindowMs).toBe(5_000);
+  });
+
+  it('reads the node id and where Redis is, and refuses names that could not be keys', () => {
+    const config = loadConfig({ JWT_SECRET: SECRET, NODE_ID: 'node-a', REDIS_URL: 'rediss://cache.internal:6380/2', REDIS_PREFIX: 'prod.eu' });
+    expect(config.engine).toMatchObject({ nodeId: 'node-a', redis: { url: 'rediss://cache.internal:6380/2', prefix: 'prod.eu' } });
+    expect(loadConfig({ JWT_SECRET: SECRET }).engine.nodeId).not.toBe(loadConfig({ JWT_SECRET: SECRET }).engine.nodeId);
+    expect(() => loadConfig({ JWT_SECRET: SECRET, NODE_ID: 'a b' })).toThrow(/NODE_ID: expected 1 to 64 letters/);
+    expect(() => loadConfig({ JWT_SECRET: SECRET, REDIS_PREFIX: 'x:y' })).toThrow(/REDIS_PREFIX/);
+    expect(() => loadConfig({ JWT_SECRET: SECRET, REDIS_URL: 'http://redis' })).toThrow(/REDIS_URL: expected a redis:\/\/ or rediss:\/\/ URL \(value hidden\)/);
   });
 
   it('refuses an engine that is not built yet, and one it does not know', () => {

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { envSchema, KEY_ALGORITHMS, SECRET_ALGORITHMS, type ParsedEnv } from './config.schema.js';
 import type { GatewayConfig, JwtSettings } from './gateway-config.js';
 import { parseOriginEntry } from './origin-entry.js';
 
 /** Variables whose values are secrets: error messages never repeat them. */
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'BACKEND_SECRET', 'API_KEY']);
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'BACKEND_SECRET', 'API_KEY', 'REDIS_URL']);
 
 /** Every problem found in the environment, one line per variable. */
 export class ConfigError extends Error {
@@ -59,7 +59,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       maxPendingRequestsPerIp: e.MAX_PENDING_REQUESTS_PER_IP,
     },
-    engine: { kind: e.ENGINE, slotLeaseMs: e.SLOT_LEASE_MS },
+    engine: {
+      kind: e.ENGINE,
+      slotLeaseMs: e.SLOT_LEASE_MS,
+      nodeId: e.NODE_ID ?? randomUUID(),
+      redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    },
     jwt,
     allowedOrigins,
     limits: {

@@ -14,7 +14,7 @@ function setUp() {
   const engine = new MemoryEngine(policy, clock);
   const open: Array<{ id: string; userId: string }> = [];
   const connections = { all: () => open } as unknown as ConnectionManager;
-  const config = { engine: { kind: 'memory', slotLeaseMs: LEASE_MS } } as GatewayConfig;
+  const config = { engine: { kind: 'memory', slotLeaseMs: LEASE_MS, nodeId: 'n1', redis: { url: 'redis://127.0.0.1:6379/0', prefix: 'sb' } } } as GatewayConfig;
   const renewer = new SlotLeaseRenewer(config, engine, clock, connections, new PinoLogger({ pinoHttp: { level: 'silent' } }));
   const take = (userId: string, connectionId: string) =>
     engine.connections.acquire({ userId, connectionId, max: 1, policy: 'reject', leaseMs: LEASE_MS });

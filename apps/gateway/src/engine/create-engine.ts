@@ -17,7 +17,10 @@ export function enginePolicy({ channels }: EngineSettings): EnginePolicy {
 export function createEngine(config: EngineSettings, clock: Clock): Engine {
   switch (config.engine.kind) {
     case 'memory':
-      return new MemoryEngine({ ...enginePolicy(config), historyMaxTotalBytes: config.channels.historyMaxTotalBytes }, clock);
+      return new MemoryEngine(
+        { ...enginePolicy(config), historyMaxTotalBytes: config.channels.historyMaxTotalBytes, nodeId: config.engine.nodeId },
+        clock,
+      );
     case 'redis':
       // loadConfig refuses ENGINE=redis until the Redis engine exists; this is for hand-built configs.
       throw new Error('ENGINE=redis is not available in this version');

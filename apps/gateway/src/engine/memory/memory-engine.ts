@@ -15,12 +15,14 @@ const SWEEP_INTERVAL_MS = 10_000;
 export interface MemoryEngineOptions extends EnginePolicy {
   /** Bytes of history all channels in this process hold together; unbounded when unset. */
   historyMaxTotalBytes?: number;
+  /** This node's id; random when unset. */
+  nodeId?: string;
 }
 
 /** The embedded engine of a single node: everything in this process's memory. */
 export class MemoryEngine implements Engine {
   readonly name = 'memory';
-  readonly nodeId = randomUUID();
+  readonly nodeId: string;
   readonly tickets: MemoryTicketStore;
   readonly connections: MemoryConnectionRegistry;
   readonly broker: MemoryChannelBroker;
@@ -33,6 +35,7 @@ export class MemoryEngine implements Engine {
     options: MemoryEngineOptions,
     private readonly clock: Clock,
   ) {
+    this.nodeId = options.nodeId ?? randomUUID();
     this.tickets = new MemoryTicketStore(clock);
     this.connections = new MemoryConnectionRegistry(clock);
     this.broker = new MemoryChannelBroker(options.broker, clock, options.historyMaxTotalBytes);
