@@ -39,6 +39,20 @@ export function describeRegistryContract(harness: () => EngineHarness): void {
       expect(await registry().count('alice')).toBe(2);
     });
 
+    it('evicts the slot acquired first, not the one expiring first: a renewal keeps its place', async () => {
+      await registry().acquire(slot('hal', 'h1', 2, 'evict-oldest'));
+      await registry().acquire(slot('hal', 'h2', 2, 'evict-oldest', LONG_LEASE_MS * 2));
+      expect(await registry().renew([{ userId: 'hal', connectionId: 'h1' }], LONG_LEASE_MS * 3)).toEqual([]);
+      expect(await registry().acquire(slot('hal', 'h1', 2, 'evict-oldest', LONG_LEASE_MS * 4))).toEqual({ admitted: true, evicted: [] });
+      expect(await registry().acquire(slot('hal', 'h3', 2, 'evict-oldest'))).toEqual({ admitted: true, evicted: ['h1'] });
+    });
+
+    it('frees as many of the oldest as it takes to get below max', async () => {
+      for (const id of ['i1', 'i2', 'i3']) await registry().acquire(slot('ida', id, 3, 'evict-oldest'));
+      expect(await registry().acquire(slot('ida', 'i4', 1, 'evict-oldest'))).toEqual({ admitted: true, evicted: ['i1', 'i2', 'i3'] });
+      expect(await registry().count('ida')).toBe(1);
+    });
+
     it('frees a slot on release, and ignores a release of what is not held', async () => {
       await registry().acquire(slot('alice', 'a1', 1, 'reject'));
       await registry().release('alice', 'a1');

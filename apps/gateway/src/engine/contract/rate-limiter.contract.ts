@@ -25,6 +25,14 @@ export function describeRateLimiterContract(harness: () => EngineHarness): void 
       expect((await limiter.consume('k')).allowed).toBe(false);
     });
 
+    it('spends nothing on a refusal: the next token comes on time however often it was asked for', async () => {
+      const limiter = harness().engine.rateLimiter('contract-refused', { capacity: 1, refill: 1, intervalMs: 100 });
+      expect(await limiter.consume('k')).toEqual({ allowed: true });
+      for (let i = 0; i < 5; i++) expect((await limiter.consume('k')).allowed).toBe(false);
+      await harness().advance(110);
+      expect(await limiter.consume('k')).toEqual({ allowed: true });
+    });
+
     it('keeps one bucket per key and per namespace', async () => {
       const a = harness().engine.rateLimiter('contract-ns-a', { capacity: 1, refill: 1, intervalMs: 60_000 });
       const b = harness().engine.rateLimiter('contract-ns-b', { capacity: 1, refill: 1, intervalMs: 60_000 });
