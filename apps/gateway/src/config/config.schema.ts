@@ -92,7 +92,7 @@ export const envSchema = z.object({
     .default('reject'),
   MAX_CONNECTIONS: integer(0, 10_000_000).default(0),
   ENGINE: z.enum(ENGINE_KINDS, { message: `expected one of ${ENGINE_KINDS.join(', ')}` }).default('memory'),
-  SLOT_LEASE_MS: integer(3_000, DAY_MS).default(60_000),
+  SLOT_LEASE_MS: integer(3_000, DAY_MS).default(15_000),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379/0'),
   REDIS_PREFIX: identifier.default('sb'),
   NODE_ID: identifier.optional(),

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
       drainSpreadMs: 5_000,
       authQueryToken: false,
       logLevel: 'info',
-      engine: { kind: 'memory', slotLeaseMs: 60_000, nodeId: expect.any(String), redis: { url: 'redis://127.0.0.1:6379/0', prefix: 'sb' } },
+      engine: { kind: 'memory', slotLeaseMs: 15_000, nodeId: expect.any(String), redis: { url: 'redis://127.0.0.1:6379/0', prefix: 'sb' } },
       channels: { idempotencyWindowMs: 120_000 },
     });
     expect(config.publicUrl).toBeUndefined();
