@@ -84,7 +84,8 @@ export class ChannelSubscriber {
     this.channels.delete(channel);
     const pubsub = this.source.pubsubChannel(channel);
     this.byPubsub.delete(pubsub);
-    if (this.subscriber.status === 'ready') await this.subscriber.unsubscribe(pubsub);
+    // With Redis away the channel is forgotten anyway: ioredis resubscribes only what it still holds.
+    if (this.subscriber.status === 'ready') await this.subscriber.unsubscribe(pubsub).catch(this.onError);
   }
 
   private receive(pubsub: string, message: string): void {

@@ -28,6 +28,12 @@ async function connect(name: string): Promise<Redis> {
   return redis;
 }
 
+/** Closes `redis` once its replies are in; one already closed stays closed. */
+async function quit(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return;
+  await redis.quit().catch(() => redis.disconnect());
+}
+
 /** One "node": its own command and subscriber connections, broker and bus, under `prefix`. */
 interface TestNode {
   redis: Redis;
@@ -50,8 +56,7 @@ async function startNode(prefix: string, name: string): Promise<TestNode> {
     async close() {
       broker.close();
       await bus.close();
-      redis.disconnect();
-      subscriber.disconnect();
+      await Promise.all([quit(redis), quit(subscriber)]);
     },
   };
 }
@@ -78,7 +83,7 @@ afterAll(async () => {
   const left = await keysUnder(admin, RUN_PREFIX);
   if (left.length > 0) await admin.unlink(...left);
   expect(await keysUnder(admin, RUN_PREFIX)).toEqual([]);
-  for (const redis of connections) redis.disconnect();
+  await Promise.all(connections.map(quit));
 });
 
 describe('Redis engine contract: broker and node bus', () => {
@@ -165,6 +170,20 @@ describe('RedisChannelBroker across two nodes on one Redis', () => {
     await a.broker.publish('room:gap', '5');
     await waitFor(() => seen.length === 6, 'the next live publication');
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('fills a gap from history before delivering the publication after it', async () => {
+    const seen: number[] = [];
+    const channel = `${prefix}:pub:room:deaf`;
+    await b.broker.listen('room:deaf', (p) => seen.push(p.offset));
+    await a.broker.publish('room:deaf', '1');
+    await waitFor(() => seen.length === 1, 'the first publication');
+    await b.subscriber.unsubscribe(channel); // B goes deaf behind its broker's back
+    for (let i = 2; i <= 4; i++) await a.broker.publish('room:deaf', String(i));
+    await b.subscriber.subscribe(channel);
+    await a.broker.publish('room:deaf', '5');
+    await waitFor(() => seen.length === 5, 'the gap and the publication after it');
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('keeps one SUBSCRIBE per channel and drops it with the last listener', async () => {

@@ -101,16 +101,22 @@ export class RedisNodeBus implements NodeBus {
     const channel = this.commandChannel(nodeId);
     this.served.set(nodeId, node);
     this.byChannel.set(channel, node);
-    // Subscribed before it is live: once others see the node, it hears what they send.
-    await this.subscriber.subscribe(channel);
-    await node.start();
-    return async () => {
+    const stop = async () => {
       if (this.served.get(nodeId) !== node) return;
       this.served.delete(nodeId);
       this.byChannel.delete(channel);
       await node.stop();
-      if (this.subscriber.status === 'ready') await this.subscriber.unsubscribe(channel);
+      if (this.subscriber.status === 'ready') await this.subscriber.unsubscribe(channel).catch(this.onError);
     };
+    try {
+      // Subscribed before it is live: once others see the node, it hears what they send.
+      await this.subscriber.subscribe(channel);
+      await node.start();
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+    return stop;
   }
 
   async closeConnection(connectionId: string, code: number, reason: string): Promise<boolean> {

@@ -61,8 +61,8 @@ export class ServedNode {
     this.stopped = true;
     clearInterval(this.timer);
     await this.ticking;
-    await this.o.liveness.leave(this.o.nodeId);
-    await this.o.redis.unlink(this.o.inboxKey);
+    // With Redis away, the lease ends by itself and the inbox expires: stopping still succeeds.
+    await Promise.all([this.o.liveness.leave(this.o.nodeId), this.o.redis.unlink(this.o.inboxKey)]).catch(this.o.onError);
   }
 
   private async tick(): Promise<void> {
