@@ -99,6 +99,52 @@ export function describeBrokerContract(harness: () => EngineHarness, policy: Bro
       expect(offsets).toEqual([1, 2, 3]);
     });
 
+    it('delivers a publish made right after listen() resolves', async () => {
+      const seen: number[] = [];
+      await broker().listen('c:right-after', (p) => seen.push(p.offset));
+      await broker().publish('c:right-after', '"first"');
+      await waitFor(() => seen.length === 1, 'the publication right after listen');
+      expect(seen).toEqual([1]);
+    });
+
+    it('gives 50 concurrent publishes offsets 1..50, seen in order by every listener', async () => {
+      const first: number[] = [];
+      const second: number[] = [];
+      await broker().listen('c:burst', (p) => first.push(p.offset));
+      await broker().listen('c:burst', (p) => second.push(p.offset));
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => broker().publish('c:burst', JSON.stringify({ i }))));
+      const all = Array.from({ length: 50 }, (_, i) => i + 1);
+      expect(results.map((r) => r.offset).sort((x, y) => x - y)).toEqual(all);
+      expect(new Set(results.map((r) => r.epoch)).size).toBe(1);
+      await waitFor(() => first.length >= 50 && second.length >= 50, '50 publications to both listeners');
+      expect(first).toEqual(all);
+      expect(second).toEqual(all);
+    });
+
+    it('publishes once for one idempotency key sent concurrently', async () => {
+      const seen: number[] = [];
+      await broker().listen('c:idem-race', (p) => seen.push(p.offset));
+      const results = await Promise.all(Array.from({ length: 10 }, () => broker().publish('c:idem-race', '"x"', { idempotencyKey: 'k' })));
+      expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+      expect(new Set(results.map((r) => `${r.epoch}/${r.offset}`))).toEqual(new Set([`${results[0].epoch}/1`]));
+      await broker().publish('c:idem-race', '"after"');
+      await waitFor(() => seen.length >= 2, 'the publication after the race');
+      expect(seen).toEqual([1, 2]);
+    });
+
+    it('expires each history entry on its own TTL', async () => {
+      const { epoch } = await broker().publish('c:entry-ttl', '"old"');
+      await harness().advance(policy.history.ttlMs * 0.6);
+      await broker().publish('c:entry-ttl', '"young"');
+      await harness().advance(policy.history.ttlMs * 0.6);
+      const fromStart = await broker().history('c:entry-ttl', { epoch, offset: 0 });
+      expect(fromStart).toMatchObject({ epoch, offset: 2, recovered: false });
+      expect(fromStart.publications.map((p) => p.payloadJson)).toEqual(['"young"']);
+      const fromFirst = await broker().history('c:entry-ttl', { epoch, offset: 1 });
+      expect(fromFirst.recovered).toBe(true);
+      expect(fromFirst.publications.map((p) => p.offset)).toEqual([2]);
+    });
+
     it('scopes idempotency keys to their channel', async () => {
       await broker().publish('c:k1', '"x"', { idempotencyKey: 'k' });
       expect((await broker().publish('c:k2', '"x"', { idempotencyKey: 'k' })).duplicate).toBe(false);
