@@ -9,10 +9,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const SECRET_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export const KEY_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
 
-/**
- * Engines the configuration names: `memory` embeds everything in one process; `redis`
- * lets several nodes share one Redis (being built: refused until it is complete).
- */
+/** Engines the configuration names: `memory` embeds everything in one process; `redis` lets several nodes share one Redis. */
 export const ENGINE_KINDS = ['memory', 'redis'] as const;
 
 /** Shortest HS* secret accepted: 256 bits, as RFC 7518 §3.2 asks for HS256. */

@@ -43,7 +43,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   if (production && e.TRUST_PROXY && !e.PUBLIC_URL) {
     problems.push('PUBLIC_URL: required with TRUST_PROXY when NODE_ENV=production, so forwarded headers never choose the URLs clients are sent to');
   }
-  if (e.ENGINE === 'redis') problems.push('ENGINE: redis is not available in this version; the only engine is memory (the default)');
   if (e.BACKEND_URL && !e.BACKEND_SECRET) problems.push('BACKEND_SECRET: required with BACKEND_URL, to sign what the backend receives');
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -2,6 +2,7 @@ import type { Clock } from '../clock/index.js';
 import type { EngineSettings } from './engine-settings.js';
 import type { Engine, EnginePolicy } from './engine.js';
 import { MemoryEngine } from './memory/index.js';
+import { RedisEngine } from './redis/index.js';
 
 /** The policy every engine takes, from the configuration. */
 export function enginePolicy({ channels }: EngineSettings): EnginePolicy {
@@ -13,8 +14,12 @@ export function enginePolicy({ channels }: EngineSettings): EnginePolicy {
   };
 }
 
-/** Builds the engine `ENGINE` names, reading time through `clock`. */
-export function createEngine(config: EngineSettings, clock: Clock): Engine {
+/**
+ * Builds the engine `ENGINE` names, reading time through `clock`; `onError` hears what
+ * fails in the background (a Redis connection lost and retried).
+ * @throws when the Redis engine cannot reach Redis at start.
+ */
+export async function createEngine(config: EngineSettings, clock: Clock, onError: (error: unknown) => void): Promise<Engine> {
   switch (config.engine.kind) {
     case 'memory':
       return new MemoryEngine(
@@ -22,7 +27,6 @@ export function createEngine(config: EngineSettings, clock: Clock): Engine {
         clock,
       );
     case 'redis':
-      // loadConfig refuses ENGINE=redis until the Redis engine exists; this is for hand-built configs.
-      throw new Error('ENGINE=redis is not available in this version');
+      return RedisEngine.connect({ ...enginePolicy(config), redis: config.engine.redis, nodeId: config.engine.nodeId, onError, clock });
   }
 }

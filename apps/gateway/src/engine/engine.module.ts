@@ -1,4 +1,5 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { CLOCK, ClockModule, type Clock } from '../clock/index.js';
 import { provideSlice } from '../config/index.js';
 import { createEngine } from './create-engine.js';
@@ -15,8 +16,11 @@ import { ENGINE, type Engine } from './engine.js';
     provideSlice(ENGINE_SETTINGS),
     {
       provide: ENGINE,
-      inject: [ENGINE_SETTINGS.token, CLOCK],
-      useFactory: (config: EngineSettings, clock: Clock): Engine => createEngine(config, clock),
+      inject: [ENGINE_SETTINGS.token, CLOCK, PinoLogger],
+      useFactory: (config: EngineSettings, clock: Clock, log: PinoLogger): Promise<Engine> => {
+        log.setContext('engine');
+        return createEngine(config, clock, (error) => log.warn({ err: error }, 'engine connection failed; retrying'));
+      },
     },
   ],
   exports: [ENGINE],

@@ -1,0 +1,1 @@
+export { RedisEngine, type RedisEngineOptions } from './redis-engine.js';
