@@ -69,7 +69,7 @@ export class RedisEngine implements Engine {
     this.tickets = new RedisTicketStore(commands, this.keys);
     this.connections = new RedisConnectionRegistry(commands, this.keys);
     this.broker = new RedisChannelBroker({ redis: commands, subscriber, keys: this.keys, policy: options.broker, onError: options.onError });
-    this.bus = new RedisNodeBus({ redis: commands, subscriber, keys: this.keys, onError: options.onError, ...options.bus });
+    this.bus = new RedisNodeBus({ redis: commands, subscriber, keys: this.keys, onError: options.onError, clock: options.clock, ...options.bus });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from '../../clock/index.js';
 import type { NodeBus, NodeCommandHandler } from '../seams/index.js';
 import { parseReply, type NodeCommand } from './node-command.js';
 import { NodeLiveness } from './node-liveness.js';
@@ -41,6 +42,8 @@ export interface RedisNodeBusOptions {
   replyTimeoutMs?: number;
   /** Told of background failures; must not throw. */
   onError?: (error: unknown) => void;
+  /** Runs the heartbeat and the reply timeouts. @default systemClock */
+  clock?: Clock;
 }
 
 /** A command waiting for its replies. */
@@ -64,6 +67,7 @@ export class RedisNodeBus implements NodeBus {
   private readonly leaseMs: number;
   private readonly replyTimeoutMs: number;
   private readonly onError: (error: unknown) => void;
+  private readonly clock: Clock;
   private readonly replyChannel: string;
   private readonly served = new Map<string, ServedNode>();
   /** Served node by its command channel, for incoming messages. */
@@ -80,6 +84,7 @@ export class RedisNodeBus implements NodeBus {
     this.leaseMs = options.leaseMs ?? 5_000;
     this.replyTimeoutMs = options.replyTimeoutMs ?? 3_000;
     this.onError = options.onError ?? (() => {});
+    this.clock = options.clock ?? systemClock;
     this.liveness = new NodeLiveness(this.redis, this.keys.key('nodes'));
     this.replyChannel = this.keys.key('bus', 'reply', randomUUID());
     this.subscriber.on('message', this.onMessage);
@@ -97,6 +102,7 @@ export class RedisNodeBus implements NodeBus {
       tickMs: this.tickMs,
       seenMs: 2 * this.inboxTtlMs(),
       onError: this.onError,
+      clock: this.clock,
     });
     const channel = this.commandChannel(nodeId);
     this.served.set(nodeId, node);
@@ -162,7 +168,7 @@ export class RedisNodeBus implements NodeBus {
       pending.done = resolve;
     });
     this.pending.set(command.id, pending);
-    const timeout = setTimeout(() => pending.done(), this.replyTimeoutMs);
+    const timeout = this.clock.setTimeout(() => pending.done(), this.replyTimeoutMs);
     try {
       const batch = this.redis.multi();
       for (const nodeId of nodeIds) {
@@ -172,7 +178,7 @@ export class RedisNodeBus implements NodeBus {
       await answered;
       return pending.values;
     } finally {
-      clearTimeout(timeout);
+      this.clock.clearTimeout(timeout);
       this.pending.delete(command.id);
     }
   }

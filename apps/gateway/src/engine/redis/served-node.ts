@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Clock, ClockTimer } from '../../clock/index.js';
 import type { NodeCommandHandler } from '../seams/index.js';
 import { parseCommand, runCommand, type NodeReply } from './node-command.js';
 import type { NodeLiveness } from './node-liveness.js';
@@ -16,6 +17,8 @@ export interface ServedNodeOptions {
   /** How long a command id is remembered, so one command is carried out once; past the inbox's TTL. */
   seenMs: number;
   onError: (error: unknown) => void;
+  /** Runs the tick and dates the dedupe (local, so this node's clock serves). */
+  clock: Clock;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface ServedNodeOptions {
 export class ServedNode {
   /** Command id → when it may be forgotten (this node's clock: the dedupe is local). */
   private readonly seen = new Map<string, number>();
-  private timer?: NodeJS.Timeout;
+  private timer?: ClockTimer;
   private ticking: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -36,17 +39,18 @@ export class ServedNode {
   /** Takes the node's lease, then renews it and reads the inbox every tick. */
   async start(): Promise<void> {
     await this.o.liveness.renew(this.o.nodeId, this.o.leaseMs);
-    this.timer = setInterval(() => {
-      this.ticking = this.ticking.then(() => this.tick());
-    }, this.o.tickMs);
-    this.timer.unref();
+    this.timer = this.o.clock
+      .setInterval(() => {
+        this.ticking = this.ticking.then(() => this.tick());
+      }, this.o.tickMs)
+      .unref();
   }
 
   /** Carries out one command, given as its JSON text, unless it was carried out already. */
   async handle(text: string): Promise<void> {
     const command = parseCommand(text);
     if (!command || this.stopped || this.seen.has(command.id)) return;
-    this.seen.set(command.id, Date.now() + this.o.seenMs);
+    this.seen.set(command.id, this.o.clock.now() + this.o.seenMs);
     try {
       const value = await runCommand(this.o.handler, command);
       const reply: NodeReply = { id: command.id, nodeId: this.o.nodeId, value };
@@ -59,7 +63,7 @@ export class ServedNode {
   /** Stops renewing and leaves the live set, after any tick under way (which would renew again). */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    this.o.clock.clearInterval(this.timer);
     await this.ticking;
     // With Redis away, the lease ends by itself and the inbox expires: stopping still succeeds.
     await Promise.all([this.o.liveness.leave(this.o.nodeId), this.o.redis.unlink(this.o.inboxKey)]).catch(this.o.onError);
@@ -74,7 +78,7 @@ export class ServedNode {
     } catch (error) {
       this.o.onError(error);
     }
-    const now = Date.now();
+    const now = this.o.clock.now();
     for (const [id, forgetAt] of this.seen) if (forgetAt <= now) this.seen.delete(id);
   }
 }
