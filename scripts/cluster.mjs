@@ -4,7 +4,7 @@
 // nginx in front, round robin, from the same deploy/cluster.env and nginx template.
 // Ctrl-C or SIGTERM stops everything; a child that dies stops everything. See docs/cluster.md.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +71,7 @@ function checkPrerequisites(settings) {
   const nginx = findNginx();
   if (!nginx) {
     fail(
-      'nginx not found (looked on PATH and in /usr/sbin, /usr/local/sbin). Install it, e.g.\n' +
+      `nginx not found (${process.env.NGINX_BIN ? `NGINX_BIN=${process.env.NGINX_BIN} is not executable` : 'looked on PATH and in /usr/sbin, /usr/local/sbin'}). Install it, e.g.\n` +
         '  Debian/Ubuntu: sudo apt-get install -y nginx    macOS: brew install nginx\n' +
         'or set NGINX_BIN to its path. The system service need not run: the cluster starts its own nginx.',
     );
@@ -87,14 +87,14 @@ function nodeEnv(shared, { nodeId, port, redisUrl, publicUrl }) {
   return { ...Object.fromEntries(shared), ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ID: nodeId, REDIS_URL: redisUrl, PUBLIC_URL: publicUrl };
 }
 
-function banner({ nginxUrl, nodes, redis, dir, placeholders }) {
+function banner({ nginxUrl, nodes, redis, dir, kept, placeholders }) {
   const lines = [
     '',
     'switchboard cluster is up: 2 gateway nodes (ENGINE=redis), nginx round robin in front',
     `  gateway      ${nginxUrl}   (WebSocket ${nginxUrl.replace(/^http/, 'ws')}/ws, discovery ${nginxUrl}/ws/config)`,
     ...nodes.map((node) => `  ${node.nodeId.padEnd(12)} http://127.0.0.1:${node.port}   (this node only: /metrics, /ready)`),
     `  redis        ${redis}`,
-    `  files        ${dir}   (nginx config and access.log, cluster.json with the pids)`,
+    `  files        ${dir}   (nginx config and access.log, cluster.json with the pids; ${kept ? 'kept' : 'removed'} when the cluster stops)`,
   ];
   if (placeholders) {
     lines.push(
@@ -131,6 +131,8 @@ async function main() {
   const stop = async (why, code) => {
     process.stderr.write(`\ncluster: ${why}; stopping the cluster\n`);
     await supervisor.stopAll();
+    // A folder we made is ours to remove; a CLUSTER_DIR you chose stays for you to read.
+    if (!settings.dir) rmSync(dir, { recursive: true, force: true });
     process.stderr.write('cluster: stopped\n');
     process.exit(code);
   };
@@ -187,7 +189,7 @@ async function main() {
   );
   const placeholders = effective('JWT_SECRET') === shared.get('JWT_SECRET') || effective('API_KEY') === shared.get('API_KEY');
   const redis = settings.redisUrl ? `${shown(redisUrl)}   (yours, from REDIS_URL)` : `${redisUrl}   (own redis-server, no persistence)`;
-  process.stdout.write(banner({ nginxUrl, nodes, redis, dir, placeholders }));
+  process.stdout.write(banner({ nginxUrl, nodes, redis, dir, kept: Boolean(settings.dir), placeholders }));
 }
 
 await main();

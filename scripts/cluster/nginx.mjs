@@ -4,23 +4,24 @@ import { delimiter, join } from 'node:path';
 /** Where nginx lives when it is not on PATH (Debian puts it in /usr/sbin, off a user's PATH). */
 const SBIN = ['/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin', '/opt/homebrew/bin'];
 
+const executable = (path) => {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
- * The nginx binary: `NGINX_BIN`, else the first `nginx` on PATH or in the sbin folders.
+ * The nginx binary: `NGINX_BIN` (when it is executable), else the first `nginx` on PATH or
+ * in the sbin folders; undefined when there is none.
  * @returns {string | undefined}
  */
 export function findNginx(env = process.env) {
-  if (env.NGINX_BIN) return env.NGINX_BIN;
+  if (env.NGINX_BIN) return executable(env.NGINX_BIN) ? env.NGINX_BIN : undefined;
   const folders = [...(env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN];
-  for (const folder of folders) {
-    const candidate = join(folder, 'nginx');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here: try the next folder
-    }
-  }
-  return undefined;
+  return folders.map((folder) => join(folder, 'nginx')).find(executable);
 }
 
 /**
