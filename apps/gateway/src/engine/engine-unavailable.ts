@@ -19,7 +19,8 @@ export class EngineUnavailableError extends Error {
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`engine ${engine} does not answer: ${reason}`, options);
+    // The reason is a property, and the cause's message: a logger that prints causes says it once.
+    super(`engine ${engine} does not answer`, options);
   }
 }
 
