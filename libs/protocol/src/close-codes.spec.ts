@@ -16,6 +16,7 @@ describe('code tables', () => {
   it('says for every error code whether a retry can succeed', () => {
     for (const code of Object.values(ErrorCode)) expect(typeof RECOVERABLE[code]).toBe('boolean');
     expect(RECOVERABLE.RATE_LIMITED).toBe(true);
+    expect(RECOVERABLE.ENGINE_UNAVAILABLE).toBe(true);
     expect(RECOVERABLE.INVALID_MESSAGE).toBe(false);
   });
 });

@@ -19,6 +19,7 @@ export const ErrorCode = {
   ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
   UNAVAILABLE: 'UNAVAILABLE',
   OVERLOADED: 'OVERLOADED',
+  ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
   BAD_REQUEST: 'BAD_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
 } as const;
@@ -47,6 +48,7 @@ export const RECOVERABLE: Readonly<Record<ErrorCode, boolean>> = {
   ORIGIN_NOT_ALLOWED: false,
   UNAVAILABLE: true,
   OVERLOADED: true,
+  ENGINE_UNAVAILABLE: true,
   BAD_REQUEST: false,
   NOT_FOUND: false,
 };

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/index.js';
+import { ClockModule } from '../clock/index.js';
 import { provideSlice } from '../config/index.js';
 import { ConnectionsModule } from '../connections/index.js';
 import { EngineModule } from '../engine/index.js';
@@ -10,7 +11,7 @@ import { AdmissionService } from './admission.service.js';
 
 /** The checks a handshake passes before the upgrade. */
 @Module({
-  imports: [AuthModule, ConnectionsModule, EngineModule, LifecycleModule, OriginsModule],
+  imports: [AuthModule, ClockModule, ConnectionsModule, EngineModule, LifecycleModule, OriginsModule],
   providers: [provideSlice(ADMISSION_SETTINGS), AdmissionService],
   exports: [AdmissionService],
 })

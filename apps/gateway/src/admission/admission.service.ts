@@ -5,7 +5,8 @@ import { CloseCode } from '@switchboard/protocol';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { CredentialError, TicketService, TokenVerifier, type Identity } from '../auth/index.js';
 import { ConnectionManager } from '../connections/index.js';
-import { ENGINE, type Engine, type RateLimiter } from '../engine/index.js';
+import { CLOCK, type Clock } from '../clock/index.js';
+import { ENGINE, ENGINE_RETRY_AFTER_MS, isEngineUnavailable, OutageNotice, type Engine, type RateLimiter } from '../engine/index.js';
 import { GatewayLifecycle } from '../lifecycle/index.js';
 import { OriginPolicy } from '../origins/index.js';
 import type { Admission, AdmissionResult, Rejection } from './admission.types.js';
@@ -22,6 +23,14 @@ const EVICTED_REASON = 'evicted by a newer connection';
 
 const reject = (rejection: Rejection): AdmissionResult => ({ admitted: false, rejection });
 
+/** A handshake the engine could not serve (rate, ticket, slot): nothing is wrong with it, retry soon. */
+const ENGINE_UNAVAILABLE: Rejection = {
+  status: 503,
+  code: 'ENGINE_UNAVAILABLE',
+  message: 'the gateway cannot reach its engine; retry later',
+  retryAfterSeconds: Math.ceil(ENGINE_RETRY_AFTER_MS / 1000),
+};
+
 /**
  * Every check a handshake must pass before the upgrade, cheapest first (protocol §3).
  * A handshake that passes holds a connection slot until it is opened or abandoned.
@@ -31,10 +40,12 @@ export class AdmissionService {
   private readonly handshakeLimiter: RateLimiter;
   /** Handshakes admitted but not yet opened, so the global cap counts them. */
   private pending = 0;
+  private readonly outage = new OutageNotice();
 
   constructor(
     @Inject(ADMISSION_SETTINGS.token) private readonly config: AdmissionSettings,
     @Inject(ENGINE) private readonly engine: Engine,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly lifecycle: GatewayLifecycle,
     private readonly origins: OriginPolicy,
     private readonly tickets: TicketService,
@@ -46,8 +57,25 @@ export class AdmissionService {
     this.handshakeLimiter = engine.rateLimiter('handshake-ip', { capacity: perSecond, refill: perSecond, intervalMs: 1_000 });
   }
 
-  /** `target` is the request's parsed URL (see the edge's `requestTarget`). */
+  /**
+   * `target` is the request's parsed URL (see the edge's `requestTarget`). An engine that
+   * does not answer refuses the handshake 503 `ENGINE_UNAVAILABLE` with `Retry-After`; one
+   * warning per outage says so.
+   */
   async admit(request: IncomingMessage, target: URL): Promise<AdmissionResult> {
+    try {
+      return await this.check(request, target);
+    } catch (error) {
+      if (!isEngineUnavailable(error)) throw error;
+      if (this.outage.failed(this.clock.now())) {
+        this.log.warn({ engine: error.engine, reason: error.reason }, 'engine does not answer: handshakes are refused 503 ENGINE_UNAVAILABLE');
+      }
+      return reject(ENGINE_UNAVAILABLE);
+    }
+  }
+
+  /** The checks of protocol §3, cheapest first. */
+  private async check(request: IncomingMessage, target: URL): Promise<AdmissionResult> {
     const malformed = malformedUpgrade(request);
     if (malformed) return reject({ status: 400, code: 'BAD_REQUEST', message: malformed });
     if (!this.lifecycle.accepting) {

@@ -102,7 +102,8 @@ export class ChannelHub {
     this.memberships.get(connection)?.delete(channel);
     if (entry.members.size === 0) {
       this.channels.delete(channel);
-      entry.listening.then((stop) => stop()).catch((error: unknown) => this.log.error({ err: error, channel }, 'unlisten failed'));
+      // A listen that failed has nothing to stop; its subscribe was answered with the failure.
+      entry.listening.then((stop) => stop(), () => undefined).catch((error: unknown) => this.log.error({ err: error, channel }, 'unlisten failed'));
     }
     this.updateGauges();
   }

@@ -4,7 +4,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { WebSocket } from 'ws';
 import type { Identity } from '../auth/index.js';
 import { CLOCK, type Clock, type ClockTimer } from '../clock/index.js';
-import { ENGINE, type Engine } from '../engine/index.js';
+import { ENGINE, isEngineUnavailable, type Engine } from '../engine/index.js';
 import { closeCodeLabel, MetricsService } from '../metrics/index.js';
 import { Connection } from './connection.js';
 import { CONNECTION_SETTINGS, type ConnectionsSettings } from './connections-settings.js';
@@ -73,13 +73,15 @@ export class ConnectionManager implements OnModuleDestroy {
 
   /**
    * Frees a slot in the engine. Never rejects: it runs from close listeners, where a
-   * rejection would go unhandled and end the process; an engine that failed is logged.
+   * rejection would go unhandled and end the process; an engine that failed is logged
+   * (without a stack when it did not answer: the slot's lease ends it anyway).
    */
   async releaseSlot(userId: string, connectionId: string): Promise<void> {
     try {
       await this.engine.connections.release(userId, connectionId);
     } catch (error) {
-      this.log.error({ err: error, connectionId, userId }, 'could not free the connection slot');
+      if (isEngineUnavailable(error)) this.log.warn({ reason: error.reason, connectionId, userId }, 'could not free the connection slot: engine does not answer');
+      else this.log.error({ err: error, connectionId, userId }, 'could not free the connection slot');
     }
   }
 

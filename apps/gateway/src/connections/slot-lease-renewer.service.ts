@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { CLOCK, type Clock, type ClockTimer } from '../clock/index.js';
-import { ENGINE, type Engine } from '../engine/index.js';
+import { ENGINE, isEngineUnavailable, type Engine } from '../engine/index.js';
 import { ConnectionManager } from './connection-manager.service.js';
 import { CONNECTION_SETTINGS, type ConnectionsSettings } from './connections-settings.js';
 
@@ -51,7 +51,9 @@ export class SlotLeaseRenewer implements OnModuleInit, OnModuleDestroy {
       const lapsed = await this.engine.connections.renew(slots, this.leaseMs);
       if (lapsed.length > 0) this.log.warn({ connections: lapsed.length }, 'connection slots had expired before their renewal');
     } catch (error) {
-      this.log.error({ err: error, connections: slots.length }, 'could not renew connection slots');
+      // An engine that does not answer is an outage, not a bug: its reason, without a stack each round.
+      if (isEngineUnavailable(error)) this.log.warn({ reason: error.reason, connections: slots.length }, 'could not renew connection slots: engine does not answer');
+      else this.log.error({ err: error, connections: slots.length }, 'could not renew connection slots');
     } finally {
       this.renewing = false;
     }

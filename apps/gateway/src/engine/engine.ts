@@ -13,6 +13,9 @@ export interface EnginePolicy {
   broker: BrokerPolicy;
 }
 
+/** What {@link Engine.health} found: the engine answers, or why it does not. */
+export type EngineHealth = { healthy: true } | { healthy: false; reason: string };
+
 /**
  * Everything the gateway keeps outside a single connection, one seam each; swapped whole
  * for a cluster engine. Every seam is asynchronous and shares nothing in memory with the
@@ -28,8 +31,10 @@ export interface Engine {
   readonly bus: NodeBus;
   /** Creates a limiter whose buckets are kept under `namespace`. */
   rateLimiter(namespace: string, policy: BucketPolicy): RateLimiter;
-  /** True while the engine answers; `/ready` reports it. */
+  /** True while the engine answers: {@link Engine.health} without the reason. */
   isHealthy(): Promise<boolean>;
+  /** Whether the engine answers, and why not when it does not; `/ready` reports it. */
+  health(): Promise<EngineHealth>;
   close(): Promise<void>;
 }
 

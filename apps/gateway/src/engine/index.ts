@@ -1,4 +1,6 @@
-export { ENGINE, type Engine, type EnginePolicy } from './engine.js';
+export { ENGINE, type Engine, type EngineHealth, type EnginePolicy } from './engine.js';
+export { ENGINE_RETRY_AFTER_MS, EngineUnavailableError, isEngineUnavailable } from './engine-unavailable.js';
+export { OutageNotice } from './outage-notice.js';
 export type {
   BrokerPolicy,
   BucketPolicy,

@@ -24,8 +24,9 @@ export class HealthController {
     if (!this.lifecycle.accepting) {
       throw new GatewayHttpException(503, 'UNAVAILABLE', `gateway is ${this.lifecycle.state}`, { 'Retry-After': '5' });
     }
-    if (!(await this.engine.isHealthy())) {
-      throw new GatewayHttpException(503, 'UNAVAILABLE', `engine ${this.engine.name} does not answer`, { 'Retry-After': '5' });
+    const health = await this.engine.health();
+    if (!health.healthy) {
+      throw new GatewayHttpException(503, 'UNAVAILABLE', `engine ${this.engine.name} does not answer: ${health.reason}`, { 'Retry-After': '5' });
     }
     return { status: 'ready', engine: this.engine.name };
   }

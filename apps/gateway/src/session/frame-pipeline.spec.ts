@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws';
 import { ManualClock } from '../clock/index.js';
 import type { GatewayConfig } from '../config/index.js';
 import { Connection } from '../connections/index.js';
-import type { Engine, RateDecision } from '../engine/index.js';
+import { EngineUnavailableError, type Engine, type RateDecision } from '../engine/index.js';
 import { FrameError, type FrameHandler, type FrameHandlers } from '../frames/index.js';
 import { MetricsService } from '../metrics/index.js';
 import { FramePipeline } from './frame-pipeline.js';
@@ -21,7 +21,7 @@ function gate() {
   return { open, opened };
 }
 
-function setup(handlers: FrameHandler[], decide: () => RateDecision = () => ({ allowed: true })) {
+function setup(handlers: FrameHandler[], decide: () => RateDecision | Promise<RateDecision> = () => ({ allowed: true })) {
   const rateLimit = { messages: 10, intervalMs: 1_000, burst: 2 };
   const config = { maxJsonDepth: 8, limits: { rateLimit } } as GatewayConfig;
   const engine = { rateLimiter: () => ({ consume: async () => decide() }) } as unknown as Engine;
@@ -30,7 +30,9 @@ function setup(handlers: FrameHandler[], decide: () => RateDecision = () => ({ a
   const metrics = new MetricsService();
   const log = new PinoLogger({ pinoHttp: { level: 'silent' } });
   const errors = jest.spyOn(log, 'error');
-  const pipeline = new FramePipeline(config, engine, table, metrics, log);
+  const warnings = jest.spyOn(log, 'warn');
+  const clock = new ManualClock(1_000);
+  const pipeline = new FramePipeline(config, engine, clock, table, metrics, log);
 
   const sent: Array<Record<string, any>> = [];
   const socket = Object.assign(new EventEmitter(), {
@@ -38,12 +40,11 @@ function setup(handlers: FrameHandler[], decide: () => RateDecision = () => ({ a
     send: (text: string) => sent.push(JSON.parse(text)),
     close: jest.fn(),
   });
-  const clock = new ManualClock(1_000);
   const hooks = { clock, maxBufferedBytes: 1e9, onFrameSent: () => undefined, onCredentialExpired: () => undefined, onBackpressure: () => undefined };
   const connection = new Connection('c1', socket as unknown as WebSocket, { userId: 'u1', claims: {}, expiresAt: 1e12 }, hooks);
   pipeline.attach(new Session(connection, clock, rateLimit));
   const receive = (frame: unknown) => socket.emit('message', Buffer.from(typeof frame === 'string' ? frame : JSON.stringify(frame)), false);
-  return { sent, socket, receive, metrics, errors, clock };
+  return { sent, socket, receive, metrics, errors, warnings, clock };
 }
 
 const handler = (name: string, sequential: boolean, handle: FrameHandler['handle'], free = false): FrameHandler => ({ name, sequential, free, handle });
@@ -143,5 +144,42 @@ describe('FramePipeline', () => {
     for (const id of ['a3', 'a4']) receive({ type: 'chat.send', id });
     await settle();
     expect(socket.close).not.toHaveBeenCalled();
+  });
+
+  it('answers ENGINE_UNAVAILABLE, recoverable, when the engine does not answer a handler, and keeps serving', async () => {
+    const { sent, receive, socket, metrics, errors, warnings } = setup([
+      handler('publish', true, () => Promise.reject(new EngineUnavailableError('redis', 'Connection is closed.'))),
+      handler('ping', true, (frame) => ({ frame: { type: 'pong', id: frame.id } }), true),
+    ]);
+    receive({ type: 'publish', id: 'p1', channel: 'c', payload: 1 });
+    receive({ type: 'publish', id: 'p2', channel: 'c', payload: 1 });
+    receive({ type: 'ping', id: 'x' });
+    await settle();
+    expect(sent.map((f) => [f.type, f.id, f.payload?.code, f.payload?.recoverable, f.payload?.retryAfterMs])).toEqual([
+      ['error', 'p1', 'ENGINE_UNAVAILABLE', true, 1_000],
+      ['error', 'p2', 'ENGINE_UNAVAILABLE', true, 1_000],
+      ['pong', 'x', undefined, undefined, undefined],
+    ]);
+    expect(socket.close).not.toHaveBeenCalled();
+    expect(errors).not.toHaveBeenCalled();
+    expect(warnings).toHaveBeenCalledTimes(1);
+    expect((await metrics.errors.get()).values.map((v) => [v.labels.code, v.value])).toEqual([['ENGINE_UNAVAILABLE', 2]]);
+  });
+
+  it('answers ENGINE_UNAVAILABLE for the frame whose rate-limit check the engine did not answer', async () => {
+    const { sent, receive, clock, warnings } = setup([handler('application', false, (frame) => ack(frame.id!))], () =>
+      Promise.reject(new EngineUnavailableError('redis', 'Command timed out')),
+    );
+    receive({ type: 'chat.send', id: 'a1' });
+    await settle();
+    clock.advance(60_000);
+    receive({ type: 'chat.send', id: 'a2' });
+    await settle();
+    expect(sent.map((f) => [f.id, f.payload.code])).toEqual([
+      ['a1', 'ENGINE_UNAVAILABLE'],
+      ['a2', 'ENGINE_UNAVAILABLE'],
+    ]);
+    // A minute without failures ended the first outage: the second one is told too.
+    expect(warnings).toHaveBeenCalledTimes(2);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, ClockTimer } from '../../clock/index.js';
-import type { Engine, EnginePolicy } from '../engine.js';
+import type { Engine, EngineHealth, EnginePolicy } from '../engine.js';
 import type { BucketPolicy } from '../seams/index.js';
 import { MemoryChannelBroker } from './memory-channel-broker.js';
 import { MemoryConnectionRegistry } from './memory-connection-registry.js';
@@ -50,6 +50,11 @@ export class MemoryEngine implements Engine {
 
   async isHealthy(): Promise<boolean> {
     return true;
+  }
+
+  /** Always healthy: this process is the engine. */
+  async health(): Promise<EngineHealth> {
+    return { healthy: true };
   }
 
   async close(): Promise<void> {

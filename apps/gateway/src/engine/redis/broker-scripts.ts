@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Publication } from '../seams/index.js';
+import { redisCall } from './redis-failure.js';
 
 /**
  * The channel broker's Lua scripts. Each runs atomically in Redis, so concurrent publishers
@@ -113,8 +114,9 @@ export function brokerScripts(redis: Redis): BrokerScripts {
   redis.defineCommand(HISTORY_COMMAND, { lua: HISTORY_LUA, numberOfKeys: 2 });
   const commands = redis as unknown as Record<typeof PUBLISH_COMMAND | typeof HISTORY_COMMAND, ScriptCommand>;
   return {
-    publish: (keys, args) => commands[PUBLISH_COMMAND].call(redis, ...keys, ...args) as Promise<[string, number, number]>,
-    history: (keys, args) => commands[HISTORY_COMMAND].call(redis, ...keys, ...args) as Promise<[string, number, string[]]>,
+    // A script Redis could not run rejects with an EngineUnavailableError (see redisCall).
+    publish: (keys, args) => redisCall(commands[PUBLISH_COMMAND].call(redis, ...keys, ...args)) as Promise<[string, number, number]>,
+    history: (keys, args) => redisCall(commands[HISTORY_COMMAND].call(redis, ...keys, ...args)) as Promise<[string, number, string[]]>,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { HistoryResult, Publication, StreamPosition } from '../seams/index.js';
+import { redisCall } from './redis-failure.js';
 
 type Listener = (publication: Publication) => void;
 
@@ -50,7 +51,7 @@ export class ChannelSubscriber {
     if (!listened) {
       const pubsub = this.source.pubsubChannel(channel);
       this.byPubsub.set(pubsub, channel);
-      const subscribed = this.subscriber.subscribe(pubsub).then(() => undefined);
+      const subscribed = redisCall(this.subscriber.subscribe(pubsub)).then(() => undefined);
       listened = { listeners: new Set(), subscribed, queue: Promise.resolve() };
       this.channels.set(channel, listened);
     }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisCall } from './redis-failure.js';
 
 /**
  * Which nodes are alive: the ZSET `<p>:nodes`, member = node id, score = the end of its lease
@@ -42,7 +43,7 @@ export class NodeLiveness {
 
   /** Marks `nodeId` alive for `leaseMs` from now. */
   async renew(nodeId: string, leaseMs: number): Promise<void> {
-    await this.commands[HEARTBEAT_COMMAND].call(this.redis, this.key, nodeId, leaseMs);
+    await redisCall(this.commands[HEARTBEAT_COMMAND].call(this.redis, this.key, nodeId, leaseMs));
   }
 
   /** Takes `nodeId` out of the live set at once (a node that stops serving). */
@@ -52,6 +53,6 @@ export class NodeLiveness {
 
   /** The ids of the nodes whose lease has not ended. */
   async live(): Promise<string[]> {
-    return (await this.commands[LIVE_COMMAND].call(this.redis, this.key)) as string[];
+    return (await redisCall(this.commands[LIVE_COMMAND].call(this.redis, this.key))) as string[];
   }
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Clock, ClockTimer } from '../../clock/index.js';
-import type { Engine, EnginePolicy } from '../engine.js';
+import type { Engine, EngineHealth, EnginePolicy } from '../engine.js';
 import type { BucketPolicy } from '../seams/index.js';
 import { createRedis, type RedisSettings } from './redis-client.js';
 import { RedisChannelBroker } from './redis-channel-broker.js';
@@ -57,6 +57,8 @@ export class RedisEngine implements Engine {
   readonly bus: RedisNodeBus;
   private readonly keys: RedisKeys;
   private readonly clock: Clock;
+  /** The last connection error of the command connection, for `/ready` to name. */
+  private lastConnectionError?: string;
 
   private constructor(
     private readonly commands: Redis,
@@ -70,6 +72,8 @@ export class RedisEngine implements Engine {
     this.connections = new RedisConnectionRegistry(commands, this.keys);
     this.broker = new RedisChannelBroker({ redis: commands, subscriber, keys: this.keys, policy: options.broker, onError: options.onError });
     this.bus = new RedisNodeBus({ redis: commands, subscriber, keys: this.keys, onError: options.onError, clock: options.clock, ...options.bus });
+    commands.on('error', (error: Error) => (this.lastConnectionError = error.message));
+    commands.on('ready', () => (this.lastConnectionError = undefined));
   }
 
   /**
@@ -97,12 +101,23 @@ export class RedisEngine implements Engine {
 
   /** True while Redis answers a PING within a second. */
   async isHealthy(): Promise<boolean> {
-    if (this.commands.status !== 'ready') return false;
+    return (await this.health()).healthy;
+  }
+
+  /** Healthy while Redis answers a PING within a second; else why not (the connection's state and last error, or the PING's). */
+  async health(): Promise<EngineHealth> {
+    const { status } = this.commands;
+    if (status !== 'ready') {
+      const last = this.lastConnectionError === undefined ? '' : ` (${this.lastConnectionError})`;
+      return { healthy: false, reason: `connection is ${status}${last}` };
+    }
     let timer: ClockTimer | undefined;
-    const late = new Promise<false>((resolve) => (timer = this.clock.setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS)));
+    const late = new Promise<EngineHealth>((resolve) => {
+      timer = this.clock.setTimeout(() => resolve({ healthy: false, reason: `no PING reply within ${HEALTH_TIMEOUT_MS} ms` }), HEALTH_TIMEOUT_MS);
+    });
     const answered = this.commands.ping().then(
-      (reply) => reply === 'PONG',
-      () => false,
+      (reply): EngineHealth => (reply === 'PONG' ? { healthy: true } : { healthy: false, reason: `PING answered ${reply}` }),
+      (error: unknown): EngineHealth => ({ healthy: false, reason: `PING failed: ${error instanceof Error ? error.message : String(error)}` }),
     );
     try {
       return await Promise.race([answered, late]);

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../../clock/index.js';
 import type { NodeBus, NodeCommandHandler } from '../seams/index.js';
 import { parseReply, type NodeCommand } from './node-command.js';
 import { NodeLiveness } from './node-liveness.js';
+import { redisCall } from './redis-failure.js';
 import type { RedisKeys } from './redis-keys.js';
 import { ServedNode } from './served-node.js';
 
@@ -156,7 +157,7 @@ export class RedisNodeBus implements NodeBus {
   /** Sends `command` to `nodeIds`, on pub/sub and into their inboxes; resolves with the replies that came in time. */
   private async send(nodeIds: string[], body: DistributiveOmit<NodeCommand, 'id' | 'replyTo'>): Promise<Array<boolean | number>> {
     if (nodeIds.length === 0) return [];
-    this.replies ??= this.subscriber.subscribe(this.replyChannel).catch((error: unknown) => {
+    this.replies ??= redisCall(this.subscriber.subscribe(this.replyChannel)).catch((error: unknown) => {
       this.replies = undefined; // the next command tries again
       throw error;
     });
@@ -174,7 +175,7 @@ export class RedisNodeBus implements NodeBus {
       for (const nodeId of nodeIds) {
         batch.rpush(this.inboxKey(nodeId), text).pexpire(this.inboxKey(nodeId), this.inboxTtlMs()).publish(this.commandChannel(nodeId), text);
       }
-      await batch.exec();
+      await redisCall(batch.exec());
       await answered;
       return pending.values;
     } finally {

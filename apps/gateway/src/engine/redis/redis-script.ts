@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { redisCall } from './redis-failure.js';
 
 /** Runs one Lua script with its keys and arguments; resolves with the script's reply. */
 export type RedisScript<Reply> = (keys: readonly string[], args: readonly (string | number)[]) => Promise<Reply>;
@@ -19,7 +20,8 @@ export interface ScriptOptions {
  * Defines `lua` once on `redis` (ioredis `defineCommand`) and returns a typed caller. Each
  * call is an EVALSHA, and ioredis sends the script itself the first time a connection
  * needs it (after a reconnect, or on a Redis that restarted empty), so callers never
- * handle NOSCRIPT. `name` must be unique per script: it becomes a method of the client,
+ * handle NOSCRIPT. A script Redis could not run rejects with an `EngineUnavailableError`
+ * (see {@link redisCall}); an error the script raised stays as it is. `name` must be unique per script: it becomes a method of the client,
  * which several seams share.
  *
  * @example
@@ -29,7 +31,7 @@ export interface ScriptOptions {
 export function defineScript<Reply>(redis: Redis, name: string, lua: string, options: ScriptOptions = {}): RedisScript<Reply> {
   redis.defineCommand(name, { lua, readOnly: options.readOnly ?? false });
   const command = Reflect.get(redis, name) as DefinedCommand;
-  return async (keys, args) => (await command.call(redis, keys.length, ...keys, ...args)) as Reply;
+  return async (keys, args) => (await redisCall(command.call(redis, keys.length, ...keys, ...args))) as Reply;
 }
 
 /**

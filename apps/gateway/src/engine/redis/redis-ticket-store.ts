@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { TicketGrant, TicketStore } from '../seams/index.js';
+import { redisCall } from './redis-failure.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /**
@@ -15,11 +16,11 @@ export class RedisTicketStore implements TicketStore {
 
   async put(ticket: string, grant: TicketGrant, ttlMs: number): Promise<void> {
     // PX takes a positive integer; a sub-ms TTL still lives 1 ms rather than failing the put.
-    await this.redis.set(this.key(ticket), JSON.stringify(grant), 'PX', Math.max(1, Math.ceil(ttlMs)));
+    await redisCall(this.redis.set(this.key(ticket), JSON.stringify(grant), 'PX', Math.max(1, Math.ceil(ttlMs))));
   }
 
   async take(ticket: string): Promise<TicketGrant | null> {
-    const stored = await this.redis.getdel(this.key(ticket));
+    const stored = await redisCall(this.redis.getdel(this.key(ticket)));
     return stored === null ? null : parseGrant(stored);
   }
 
