@@ -30,6 +30,14 @@ import {
 import { fmt, percentile, pool, signHs256, wallMs } from './lib/util.mjs';
 
 const NAME = 'fanout-bench';
+
+/** The Redis may be shared: the run's keys go with it. */
+async function removeKeys(prefix) {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
+  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) if (keys.length > 0) await redis.unlink(...keys);
+  await redis.quit();
+}
 const CHANNEL = 'bench:fan';
 const STATUS_POLL_MS = 100;
 
@@ -47,6 +55,7 @@ const { values: args } = parseArgs({
     'drain-s': { type: 'string', default: '30' },
     'timeout-s': { type: 'string', default: '300' },
     'cpu-profile': { type: 'string' },
+    engine: { type: 'string', default: 'memory' },
   },
 });
 const fail = failer(NAME);
@@ -63,15 +72,21 @@ const TIMEOUT_S = integer('timeout-s');
 const MODES = { both: ['paced', 'burst'], paced: ['paced'], burst: ['burst'] }[args.mode];
 if (!MODES) fail(`--mode: expected both, paced or burst, got ${args.mode}`);
 if (!['api', 'ws'].includes(args.publisher)) fail(`--publisher: expected api or ws, got ${args.publisher}`);
+if (!['memory', 'redis'].includes(args.engine)) fail(`--engine: expected memory or redis, got ${args.engine}`);
 
 const deadline = guardRun(NAME, TIMEOUT_S);
 const log = (line) => process.stdout.write(`[fanout] ${line}\n`);
 // The gateway holds one descriptor per subscriber; the subscriber processes split theirs.
 await checkOpenFiles(N + 256, `N=${N} needs about ${N + 256} in the server`, fail);
 
-const env = jwtGatewayEnv({ MAX_CONNECTIONS_PER_USER: '5' });
+// --engine redis: the Redis at REDIS_URL (default the local one), under a prefix of this run's own.
+const engineEnv =
+  args.engine === 'redis'
+    ? { ENGINE: 'redis', REDIS_PREFIX: `sb-bench-${process.pid}`, ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) }
+    : {};
+const env = jwtGatewayEnv({ MAX_CONNECTIONS_PER_USER: '5', ...engineEnv });
 const gateway = await startGatewayWithRetries(env, NAME);
-log(`gateway pid ${gateway.pid}, port ${gateway.port}; ${N} subscribers in ${PROCS} processes, publisher: ${args.publisher}`);
+log(`gateway pid ${gateway.pid}, port ${gateway.port}, engine ${args.engine}; ${N} subscribers in ${PROCS} processes, publisher: ${args.publisher}`);
 
 const results = [];
 let ok = false;
@@ -103,6 +118,7 @@ try {
   publisher?.close();
   await Promise.all(workers.map((w) => w.request({ cmd: 'close' }).catch(() => {})));
   await stopServer(gateway.child);
+  if (engineEnv.REDIS_PREFIX) await removeKeys(engineEnv.REDIS_PREFIX);
 }
 clearTimeout(deadline);
 report(results);
