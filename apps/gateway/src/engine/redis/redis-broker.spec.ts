@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { CloseCode } from '@switchboard/protocol';
 import type { Redis } from 'ioredis';
@@ -12,9 +11,10 @@ import { createRedis } from './redis-client.js';
 import { RedisChannelBroker } from './redis-channel-broker.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisNodeBus } from './redis-node-bus.js';
+import { keysUnder, TEST_REDIS_URL, testPrefix, unlinkUnder } from './testing/test-redis.js';
 
-const URL = 'redis://127.0.0.1:6379/0';
-const RUN_PREFIX = `sb-test-${process.pid}-${randomUUID().slice(0, 8)}`;
+const URL = TEST_REDIS_URL;
+const RUN_PREFIX = testPrefix('broker');
 const TICK_MS = 50;
 
 /** Every connection opened here, closed in afterAll. */
@@ -64,24 +64,12 @@ async function startNode(prefix: string, name: string): Promise<TestNode> {
 let cases = 0;
 const casePrefix = () => `${RUN_PREFIX}:${++cases}`;
 
-async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000);
-    found.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return found;
-}
-
 let admin: Redis;
 beforeAll(async () => {
   admin = await connect('admin');
 });
 afterAll(async () => {
-  const left = await keysUnder(admin, RUN_PREFIX);
-  if (left.length > 0) await admin.unlink(...left);
+  await unlinkUnder(admin, RUN_PREFIX);
   expect(await keysUnder(admin, RUN_PREFIX)).toEqual([]);
   await Promise.all(connections.map(quit));
 });

@@ -1,20 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { systemClock } from '../../clock/index.js';
 import { describeEngineContract } from '../contract/engine.contract.js';
 import { RedisEngine } from './redis-engine.js';
+import { TEST_REDIS_URL as REDIS_URL, testPrefix, unlinkUnder } from './testing/test-redis.js';
 
-/** The machine's Redis is shared: each case's keys live under their own prefix, all removed at the end. */
-const REDIS_URL = 'redis://127.0.0.1:6379/0';
-const RUN_PREFIX = `sb-test-engine-${process.pid}-${randomUUID().slice(0, 8)}`;
+/** Each case's keys live under their own prefix within the run's, all removed at the end. */
+const RUN_PREFIX = testPrefix('engine');
 const TICK_MS = 50;
 let cases = 0;
 
 afterAll(async () => {
   const redis = new Redis(REDIS_URL);
-  for await (const keys of redis.scanStream({ match: `${RUN_PREFIX}*`, count: 500 }) as AsyncIterable<string[]>) {
-    if (keys.length > 0) await redis.unlink(...keys);
-  }
+  await unlinkUnder(redis, RUN_PREFIX);
   await redis.quit();
 });
 

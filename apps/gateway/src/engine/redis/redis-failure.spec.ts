@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import { systemClock } from '../../clock/index.js';
@@ -12,10 +11,10 @@ import { RedisNodeBus } from './redis-node-bus.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { defineScript } from './redis-script.js';
 import { RedisTicketStore } from './redis-ticket-store.js';
+import { TEST_REDIS_URL as REDIS_URL, testPrefix, unlinkUnder } from './testing/test-redis.js';
 
 /** The machine's Redis, shared: these cases write under their own prefix and remove it. */
-const REDIS_URL = 'redis://127.0.0.1:6379/0';
-const RUN_PREFIX = `sb-test-failure-${process.pid}-${randomUUID().slice(0, 8)}`;
+const RUN_PREFIX = testPrefix('failure');
 const keys = new RedisKeys(RUN_PREFIX);
 
 async function connect(name: string): Promise<Redis> {
@@ -34,9 +33,7 @@ async function closed(name: string): Promise<Redis> {
 
 afterAll(async () => {
   const redis = await connect('cleanup');
-  for await (const found of redis.scanStream({ match: `${RUN_PREFIX}*`, count: 500 }) as AsyncIterable<string[]>) {
-    if (found.length > 0) await redis.unlink(...found);
-  }
+  await unlinkUnder(redis, RUN_PREFIX);
   await redis.quit();
 });
 

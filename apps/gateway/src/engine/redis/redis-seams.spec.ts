@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { fullAfterMs } from '@switchboard/protocol';
 import type { Redis } from 'ioredis';
@@ -13,10 +12,10 @@ import { RedisConnectionRegistry } from './redis-connection-registry.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisRateLimiter } from './redis-rate-limiter.js';
 import { RedisTicketStore } from './redis-ticket-store.js';
+import { TEST_REDIS_URL as REDIS_URL, testPrefix, unlinkUnder } from './testing/test-redis.js';
 
 /** The machine's Redis, shared: everything this run writes lives under {@link RUN_PREFIX}. */
-const REDIS_URL = 'redis://127.0.0.1:6379/0';
-const RUN_PREFIX = `sb-test-${process.pid}-${randomUUID().slice(0, 8)}`;
+const RUN_PREFIX = testPrefix('seams');
 
 /** A lease the node cases wait out in real time. */
 const LEASE_MS = 300;
@@ -29,16 +28,6 @@ async function connect(name: string): Promise<Redis> {
   redis.on('error', () => undefined);
   if (redis.status !== 'ready') await once(redis, 'ready');
   return redis;
-}
-
-/** Deletes every key under `prefix` (SCAN, never KEYS: the Redis is shared). */
-async function unlinkUnder(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (found.length > 0) await redis.unlink(...found);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 /** The three seams of one node: what a gateway process builds on its own connection. */
